@@ -1,0 +1,188 @@
+/**
+ * The two actor-token operations of Clerk's Backend API.
+ *
+ * @since 0.1.0
+ */
+import { ActorToken, Ids } from "@effect-clerk/schema"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import { ClerkClient } from "./ClerkClient.js"
+import type {
+  ClerkBadRequest,
+  ClerkDecodeError,
+  ClerkForbidden,
+  ClerkNotFound,
+  ClerkPaymentRequired,
+  ClerkRateLimited,
+  ClerkServerError,
+  ClerkTransportError,
+  ClerkUnauthorized,
+  ClerkUnexpectedStatus,
+  ClerkUnprocessableEntity
+} from "./ClerkError.js"
+import { ClerkInvalidInput } from "./ClerkError.js"
+import * as InternalHttp from "./internal/http.js"
+
+/**
+ * The parameters of {@link create}, as plain values: they are checked when the effect runs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateParams {
+  /** The user to impersonate. */
+  readonly userId: string
+  /** `sub` is the impersonator's user id; every other key is an extra claim, sent verbatim beside `sub`. */
+  readonly actor: { readonly sub: string; readonly [claim: string]: unknown }
+  /** Lifetime of the token in seconds; Clerk's default (3600) applies when left out. */
+  readonly expiresInSeconds?: number | undefined
+  /** Longest session the token can start, in seconds; Clerk's default (1800) applies when left out. */
+  readonly sessionMaxDurationInSeconds?: number | undefined
+}
+
+/**
+ * Every way {@link create} can fail. The Clerk codes met in practice:
+ * - `ClerkUnprocessableEntity`: `form_param_missing`, `form_param_unknown`, `form_param_value_invalid`,
+ *   `impersonation_limit_exceeded` (monthly quota used up);
+ * - `ClerkPaymentRequired`: impersonation is not on the plan;
+ * - `ClerkBadRequest`: `request_body_invalid`, `api_version_invalid`;
+ * - `ClerkUnauthorized` / `ClerkForbidden`: a wrong key, or a key not allowed to impersonate;
+ * - `ClerkRateLimited`: `too_many_requests`, after the retries allowed by `maxRetries` and `maxRetryAfter`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type CreateActorTokenError =
+  | ClerkInvalidInput
+  | ClerkBadRequest
+  | ClerkUnauthorized
+  | ClerkPaymentRequired
+  | ClerkForbidden
+  | ClerkNotFound
+  | ClerkUnprocessableEntity
+  | ClerkRateLimited
+  | ClerkServerError
+  | ClerkUnexpectedStatus
+  | ClerkTransportError
+  | ClerkDecodeError
+
+/**
+ * Every way {@link revoke} can fail. The Clerk codes met in practice:
+ * - `ClerkBadRequest`: `actor_token_cannot_be_revoked_code` — the token is `accepted` or already `revoked`;
+ * - `ClerkNotFound`: `resource_not_found` — no token with this id;
+ * - `ClerkUnauthorized` / `ClerkForbidden`, `ClerkRateLimited`, `ClerkServerError` as for {@link create}.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type RevokeActorTokenError =
+  | ClerkInvalidInput
+  | ClerkBadRequest
+  | ClerkUnauthorized
+  | ClerkPaymentRequired
+  | ClerkForbidden
+  | ClerkNotFound
+  | ClerkUnprocessableEntity
+  | ClerkRateLimited
+  | ClerkServerError
+  | ClerkUnexpectedStatus
+  | ClerkTransportError
+  | ClerkDecodeError
+
+const invalidInput = (what: string) => (error: ParseResult.ParseError): ClerkInvalidInput => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const text = issues
+    .slice(0, 5)
+    .map((issue) => issue.path.length === 0 ? issue.message : `${issue.path.map(String).join(".")}: ${issue.message}`)
+    .join("; ")
+  return new ClerkInvalidInput({ message: `Invalid ${what}: ${text}` })
+}
+
+// Input may be anything a caller read from a request or a database: any failure to encode it, even a defect from a
+// pathological value (a cyclic object, a throwing getter), is the caller's input being refused.
+const checkInput = <A>(what: string, effect: Effect.Effect<A, ParseResult.ParseError>) =>
+  effect.pipe(
+    Effect.mapError(invalidInput(what)),
+    Effect.catchAllDefect(() => Effect.fail(new ClerkInvalidInput({ message: `Invalid ${what}: cannot be encoded` })))
+  )
+
+const encodeCreateParams = Schema.encodeUnknown(ActorToken.CreateActorTokenParams)
+const decodeActorTokenId = Schema.decodeUnknown(Ids.ActorTokenId)
+
+/**
+ * Creates an actor token: a one-time sign-in as `userId`, on behalf of `actor.sub`. Extra keys of `actor` become
+ * claims of the impersonated session's `act` claim. The token's `url` and `token` are credentials (returned as
+ * `Redacted`): hand them only to the impersonator.
+ *
+ * Never sent twice for an ambiguous failure (5xx, timeout, reset) unless `retryCreateOnAmbiguousFailure` is set.
+ *
+ * @example
+ * ```ts
+ * import { ActorTokens } from "@effect-clerk/client"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const token = yield* ActorTokens.create({
+ *     userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
+ *     actor: { sub: "user_support_42", ticket: "T-1234" },
+ *     expiresInSeconds: 600
+ *   })
+ *   return token.url ? Redacted.value(token.url) : undefined
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const create: (
+  params: CreateParams
+) => Effect.Effect<ActorToken.ActorToken, CreateActorTokenError, ClerkClient> = Effect.fn("ActorTokens.create")(
+  function*(params: CreateParams) {
+    const body = yield* checkInput("create params", encodeCreateParams(params, { onExcessProperty: "error" }))
+    const client = yield* ClerkClient
+    return yield* InternalHttp.execute(client, {
+      operation: "create",
+      request: HttpClientRequest.post("/actor_tokens").pipe(HttpClientRequest.bodyUnsafeJson(body)),
+      idempotent: false,
+      success: ActorToken.ActorToken
+    })
+  }
+)
+
+/**
+ * Revokes a pending actor token. A token that is already `accepted` or `revoked` fails with `ClerkBadRequest`
+ * (`actor_token_cannot_be_revoked_code`); to end an accepted impersonation, revoke its session instead.
+ *
+ * The id is checked first: anything that is not 1–128 of `[A-Za-z0-9_-]` fails with `ClerkInvalidInput` and no
+ * request is sent. Revoking is safe to repeat, so it is retried after 429, 5xx, timeouts and transport failures.
+ *
+ * @example
+ * ```ts
+ * import { ActorTokens } from "@effect-clerk/client"
+ * import { Effect } from "effect"
+ *
+ * const cancel = (id: string) =>
+ *   ActorTokens.revoke(id).pipe(
+ *     Effect.catchTag("ClerkBadRequest", (e) => Effect.logWarning(`not pending: ${e.message}`))
+ *   )
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const revoke: (
+  actorTokenId: string
+) => Effect.Effect<ActorToken.ActorToken, RevokeActorTokenError, ClerkClient> = Effect.fn("ActorTokens.revoke")(
+  function*(actorTokenId: string) {
+    const id = yield* checkInput("actor token id", decodeActorTokenId(actorTokenId))
+    const client = yield* ClerkClient
+    return yield* InternalHttp.execute(client, {
+      operation: "revoke",
+      request: HttpClientRequest.post(`/actor_tokens/${id}/revoke`),
+      idempotent: true,
+      success: ActorToken.ActorToken
+    })
+  }
+)

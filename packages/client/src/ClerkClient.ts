@@ -1,0 +1,189 @@
+/**
+ * The configured connection to Clerk's Backend API: secret key, base URL, API version, retry and timeout policy, and
+ * the `HttpClient` every request goes through.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as RateLimiter from "effect/RateLimiter"
+import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import type { ClerkConfigError } from "./ClerkError.js"
+import * as InternalConfig from "./internal/config.js"
+import type * as InternalHttp from "./internal/http.js"
+import { version } from "./internal/version.js"
+
+/**
+ * The options of {@link layer}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The Backend API secret key (`sk_test_…` / `sk_live_…`). Kept `Redacted`; it only ever reaches the header. */
+  readonly secretKey: Redacted.Redacted<string>
+  /** Default `https://api.clerk.com`. Must be https, except on loopback (`localhost`, `127.0.0.0/8`, `[::1]`). */
+  readonly apiUrl?: string | URL | undefined
+  /** The path segment after `apiUrl`, default `v1`: requests go to `${apiUrl}/${apiVersion}/…`. */
+  readonly apiVersion?: string | undefined
+  /** The `Clerk-API-Version` header, default `2026-05-12` (the version this client was written against). */
+  readonly clerkApiVersion?: string | undefined
+  /** How many times a failed attempt may be retried, default `2`; `0` disables retries. */
+  readonly maxRetries?: number | undefined
+  /** The limit for one attempt, response body included; default 10 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** The longest `Retry-After` the client waits for; a longer one fails at once with `ClerkRateLimited`. Default 60 s. */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /**
+   * Retry `create` after a 5xx, a timeout or a reset connection too. Off by default: Clerk may have created the first
+   * token before the failure, so a retry can leave two live impersonation tokens. `create` is always retried after a
+   * 429 and when the request provably never left (connection refused, DNS failure).
+   */
+  readonly retryCreateOnAmbiguousFailure?: boolean | undefined
+  /** A product name put before `@effect-clerk/client/<version>` in the `User-Agent` header. */
+  readonly userAgent?: string | undefined
+  /** A client-side ceiling, off by default: at most `limit` requests (retries included) per `interval`. */
+  readonly rateLimit?: { readonly limit: number; readonly interval: Duration.DurationInput } | undefined
+  /** A hook on the `HttpClient` after the client has set the URL and headers (logging, proxies, extra headers). */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+/**
+ * The service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service extends InternalHttp.Transport {}
+
+/**
+ * The `ClerkClient` service, provided by {@link layer} or {@link layerConfig}.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ClerkClient extends Context.Tag("@effect-clerk/client/ClerkClient")<ClerkClient, Service>() {}
+
+/**
+ * The `User-Agent` product token of this package.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const userAgent: string = `@effect-clerk/client/${version}`
+
+/**
+ * Builds the service from options, over the `HttpClient` in context. Fails with `ClerkConfigError` for an empty or
+ * publishable key, a non-https URL, a negative retry count, …; the error names the option, never the key.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options
+): Effect.Effect<Service, ClerkConfigError, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const resolved = yield* InternalConfig.resolve(options, userAgent)
+    const baseClient = yield* HttpClient.HttpClient
+    const limit = yield* Option.match(resolved.rateLimit, {
+      onNone: () => Effect.succeed<Service["limit"]>(identity),
+      onSome: ({ interval, limit }) => RateLimiter.make({ limit, interval, algorithm: "fixed-window" })
+    })
+    const httpClient = baseClient.pipe(
+      HttpClient.mapRequest((request) =>
+        request.pipe(
+          HttpClientRequest.prependUrl(resolved.baseUrl),
+          HttpClientRequest.bearerToken(resolved.secretKey),
+          HttpClientRequest.setHeaders({
+            "Clerk-API-Version": resolved.clerkApiVersion,
+            "User-Agent": resolved.userAgent,
+            Accept: "application/json"
+          })
+        )
+      ),
+      options.transformClient ?? identity
+    )
+    return ClerkClient.of({
+      httpClient,
+      maxRetries: resolved.maxRetries,
+      timeout: resolved.timeout,
+      maxRetryAfter: resolved.maxRetryAfter,
+      retryCreateOnAmbiguousFailure: resolved.retryCreateOnAmbiguousFailure,
+      limit
+    })
+  })
+
+/**
+ * A layer of the client over the `HttpClient` you provide (`FetchHttpClient.layer`, an undici client, a test
+ * transport…).
+ *
+ * @example
+ * ```ts
+ * import { ActorTokens, ClerkClient } from "@effect-clerk/client"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Redacted } from "effect"
+ *
+ * const ClerkLive = ClerkClient.layer({ secretKey: Redacted.make("sk_test_…") }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ *
+ * const program = ActorTokens.create({ userId: "user_123", actor: { sub: "user_support" } })
+ * Effect.runPromise(program.pipe(Effect.provide(ClerkLive)))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<ClerkClient, ClerkConfigError, HttpClient.HttpClient> =>
+  Layer.scoped(ClerkClient, make(options))
+
+/**
+ * The options {@link layerConfig} reads from the environment; the rest are passed in code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConfigOptions = Omit<Options, "secretKey" | "apiUrl" | "apiVersion">
+
+/**
+ * Like {@link layer}, reading the names `@clerk/backend` users already have: `CLERK_SECRET_KEY` (required, read as
+ * `Redacted`), `CLERK_API_URL` and `CLERK_API_VERSION` (optional).
+ *
+ * @example
+ * ```ts
+ * import { ClerkClient } from "@effect-clerk/client"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ *
+ * const ClerkLive = ClerkClient.layerConfig({ maxRetries: 3 }).pipe(Layer.provide(FetchHttpClient.layer))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: ConfigOptions = {}
+): Layer.Layer<ClerkClient, ConfigError.ConfigError | ClerkConfigError, HttpClient.HttpClient> =>
+  Layer.scoped(
+    ClerkClient,
+    Effect.gen(function*() {
+      const secretKey = yield* Config.redacted("CLERK_SECRET_KEY")
+      const apiUrl = yield* Config.option(Config.string("CLERK_API_URL"))
+      const apiVersion = yield* Config.option(Config.string("CLERK_API_VERSION"))
+      return yield* make({
+        ...options,
+        secretKey,
+        apiUrl: Option.getOrUndefined(apiUrl),
+        apiVersion: Option.getOrUndefined(apiVersion)
+      })
+    })
+  )

@@ -1,0 +1,149 @@
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import { ClerkConfigError } from "../ClerkError.js"
+
+/** @internal */
+export interface ResolvedOptions {
+  readonly secretKey: Redacted.Redacted<string>
+  readonly baseUrl: string
+  readonly clerkApiVersion: string
+  readonly userAgent: string
+  readonly maxRetries: number
+  readonly timeout: Duration.Duration
+  readonly maxRetryAfter: Duration.Duration
+  readonly retryCreateOnAmbiguousFailure: boolean
+  readonly rateLimit: Option.Option<{ readonly limit: number; readonly interval: Duration.Duration }>
+}
+
+const SecretKeyValue = Schema.String.pipe(
+  Schema.filter((key) => key.length > 0 || "the secret key is empty"),
+  Schema.filter((key) =>
+    !/[^\x21-\x7e]/.test(key) || "the secret key contains whitespace, control or non-ASCII characters"
+  ),
+  Schema.filter((key) =>
+    !key.startsWith("pk_") || "this is a publishable key (pk_…): the Backend API needs the secret key (sk_…)"
+  )
+)
+
+const isLoopbackHost = (hostname: string): boolean =>
+  hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname)
+
+const ApiUrl = Schema.transformOrFail(
+  Schema.Union(Schema.String, Schema.instanceOf(URL)),
+  Schema.String,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      const fail = (message: string) => ParseResult.fail(new ParseResult.Type(ast, input, message))
+      let url: URL
+      try {
+        url = new URL(input)
+      } catch {
+        return fail("apiUrl is not an absolute URL")
+      }
+      if (url.username !== "" || url.password !== "") return fail("apiUrl must not contain credentials")
+      if (url.search !== "" || url.hash !== "") return fail("apiUrl must not have a query or a fragment")
+      if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+        return fail("apiUrl must use https (plain http is allowed only for localhost, 127.0.0.0/8 and [::1])")
+      }
+      return ParseResult.succeed(`${url.origin}${url.pathname.replace(/\/+$/, "")}`)
+    },
+    encode: ParseResult.succeed
+  }
+)
+
+const PathSegment = (name: string) =>
+  Schema.String.pipe(
+    Schema.filter((s) =>
+      (/^[A-Za-z0-9._-]+$/.test(s) && s !== "." && s !== "..") ||
+      `${name} must be a single path segment of letters, digits, ".", "_" or "-"`
+    )
+  )
+
+const HeaderText = (name: string) =>
+  Schema.String.pipe(
+    Schema.filter((s) => /^[\x20-\x7e]*$/.test(s) || `${name} must be printable ASCII without control characters`)
+  )
+
+const DurationInput = (name: string) =>
+  Schema.Unknown.pipe(
+    Schema.transformOrFail(Schema.DurationFromSelf, {
+      strict: true,
+      decode: (input, _, ast) =>
+        Option.match(Duration.decodeUnknown(input), {
+          onNone: () => ParseResult.fail(new ParseResult.Type(ast, input, `${name} is not a duration`)),
+          onSome: (duration) =>
+            Duration.isFinite(duration) && Duration.greaterThan(duration, Duration.zero)
+              ? ParseResult.succeed(duration)
+              : ParseResult.fail(new ParseResult.Type(ast, input, `${name} must be a finite duration above zero`))
+        }),
+      encode: ParseResult.succeed
+    })
+  )
+
+const NonNegativeInt = (name: string) =>
+  Schema.Number.pipe(
+    Schema.filter((n) => (Number.isSafeInteger(n) && n >= 0) || `${name} must be a whole number ≥ 0`)
+  )
+
+const PositiveInt = (name: string) =>
+  Schema.Number.pipe(Schema.filter((n) => (Number.isSafeInteger(n) && n > 0) || `${name} must be a whole number ≥ 1`))
+
+/** @internal */
+export const defaults = {
+  apiUrl: "https://api.clerk.com",
+  apiVersion: "v1",
+  clerkApiVersion: "2026-05-12",
+  maxRetries: 2,
+  timeout: Duration.seconds(10),
+  maxRetryAfter: Duration.seconds(60)
+} as const
+
+const OptionsSchema = Schema.Struct({
+  secretKey: Schema.RedactedFromSelf(SecretKeyValue),
+  apiUrl: Schema.optionalWith(ApiUrl, { default: () => defaults.apiUrl }),
+  apiVersion: Schema.optionalWith(PathSegment("apiVersion"), { default: () => defaults.apiVersion }),
+  clerkApiVersion: Schema.optionalWith(HeaderText("clerkApiVersion").pipe(Schema.minLength(1)), {
+    default: () => defaults.clerkApiVersion
+  }),
+  userAgent: Schema.optional(HeaderText("userAgent")),
+  maxRetries: Schema.optionalWith(NonNegativeInt("maxRetries"), { default: () => defaults.maxRetries }),
+  timeout: Schema.optionalWith(DurationInput("timeout"), { default: () => defaults.timeout }),
+  maxRetryAfter: Schema.optionalWith(DurationInput("maxRetryAfter"), { default: () => defaults.maxRetryAfter }),
+  retryCreateOnAmbiguousFailure: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  rateLimit: Schema.optional(Schema.Struct({
+    limit: PositiveInt("rateLimit.limit"),
+    interval: DurationInput("rateLimit.interval")
+  }))
+})
+
+/** @internal */
+export const resolve = (
+  options: unknown,
+  packageUserAgent: string
+): Effect.Effect<ResolvedOptions, ClerkConfigError> =>
+  Schema.decodeUnknown(OptionsSchema)(options, { errors: "first" }).pipe(
+    Effect.mapError((error) => {
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      const option = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : "options"
+      return new ClerkConfigError({
+        option,
+        message: `Invalid ClerkClient option "${option}": ${issue?.message ?? "invalid value"}`
+      })
+    }),
+    Effect.map((decoded): ResolvedOptions => ({
+      secretKey: decoded.secretKey,
+      baseUrl: `${decoded.apiUrl}/${decoded.apiVersion}`,
+      clerkApiVersion: decoded.clerkApiVersion,
+      userAgent: decoded.userAgent === undefined ? packageUserAgent : `${decoded.userAgent} ${packageUserAgent}`,
+      maxRetries: decoded.maxRetries,
+      timeout: decoded.timeout,
+      maxRetryAfter: decoded.maxRetryAfter,
+      retryCreateOnAmbiguousFailure: decoded.retryCreateOnAmbiguousFailure,
+      rateLimit: Option.fromNullable(decoded.rateLimit)
+    }))
+  )

@@ -1,0 +1,384 @@
+/**
+ * The one place that talks HTTP: it sends a request, reads the body (bounded in size and time), retries what is
+ * safe to retry, maps statuses to typed errors and decodes the success body. Operations only describe their request.
+ */
+import { ClerkErrors } from "@effect-clerk/schema"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import {
+  ClerkBadRequest,
+  ClerkDecodeError,
+  ClerkForbidden,
+  ClerkNotFound,
+  ClerkPaymentRequired,
+  ClerkRateLimited,
+  ClerkServerError,
+  ClerkTransportError,
+  ClerkUnauthorized,
+  ClerkUnexpectedStatus,
+  ClerkUnprocessableEntity
+} from "../ClerkError.js"
+import type { ClerkStatusError, TransportFailureReason } from "../ClerkError.js"
+
+/** @internal The largest response body the client reads; a larger one is refused without being buffered. */
+export const maxResponseBytes = 1024 * 1024
+
+/** @internal What an operation needs from the configured client. */
+export interface Transport {
+  readonly httpClient: HttpClient.HttpClient
+  readonly maxRetries: number
+  readonly timeout: Duration.Duration
+  readonly maxRetryAfter: Duration.Duration
+  readonly retryCreateOnAmbiguousFailure: boolean
+  readonly limit: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+}
+
+/** @internal */
+export interface Call<A, I> {
+  readonly operation: string
+  readonly request: HttpClientRequest.HttpClientRequest
+  /** Whether sending the request twice is harmless. */
+  readonly idempotent: boolean
+  readonly success: Schema.Schema<A, I>
+}
+
+interface RawResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+  readonly tooLarge: boolean
+}
+
+type AttemptError = ClerkStatusError | ClerkTransportError
+
+// ---------------------------------------------------------------------------------------------------------------
+// transport failures
+// ---------------------------------------------------------------------------------------------------------------
+
+const errorCodes = (cause: unknown): Array<string> => {
+  const codes: Array<string> = []
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 6 || typeof value !== "object" || value === null) return
+    const record = value as { code?: unknown; cause?: unknown; errors?: unknown }
+    if (typeof record.code === "string") codes.push(record.code)
+    visit(record.cause, depth + 1)
+    if (Array.isArray(record.errors)) for (const inner of record.errors) visit(inner, depth + 1)
+  }
+  visit(cause, 0)
+  return codes
+}
+
+const reasonByCode: Record<string, TransportFailureReason> = {
+  ECONNREFUSED: "ConnectionRefused",
+  ENOTFOUND: "DnsLookupFailed",
+  EAI_AGAIN: "DnsLookupFailed",
+  EAI_NONAME: "DnsLookupFailed",
+  ECONNRESET: "ConnectionReset",
+  EPIPE: "ConnectionReset",
+  UND_ERR_SOCKET: "ConnectionReset",
+  UND_ERR_CLOSED: "ConnectionReset",
+  ETIMEDOUT: "Timeout",
+  UND_ERR_CONNECT_TIMEOUT: "Timeout",
+  UND_ERR_HEADERS_TIMEOUT: "Timeout",
+  UND_ERR_BODY_TIMEOUT: "Timeout"
+}
+
+const describeReason: Record<TransportFailureReason, string> = {
+  ConnectionRefused: "the connection was refused",
+  DnsLookupFailed: "the host name could not be resolved",
+  ConnectionReset: "the connection was closed before the response was complete",
+  Timeout: "the request timed out",
+  Unknown: "the request failed before a response arrived"
+}
+
+/** @internal Keeps only the reason and the error code of a transport failure: never the request or its headers. */
+export const transportError = (error: HttpClientError.HttpClientError): ClerkTransportError => {
+  const codes = errorCodes(error.cause)
+  const code = codes.find((c) => c in reasonByCode)
+  const reason: TransportFailureReason = code !== undefined ? reasonByCode[code]! : "Unknown"
+  const shown = code ?? codes[0]
+  return new ClerkTransportError({
+    reason,
+    message: shown === undefined ? describeReason[reason] : `${describeReason[reason]} (${shown})`
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// one attempt
+// ---------------------------------------------------------------------------------------------------------------
+
+interface BodyAccumulator {
+  readonly chunks: Array<Uint8Array>
+  size: number
+  tooLarge: boolean
+}
+
+const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  if (chunks.length === 1) return chunks[0]!
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    out.set(chunk, offset)
+    offset += chunk.length
+  }
+  return out
+}
+
+const readBody = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<RawResponse, HttpClientError.ResponseError> =>
+  response.stream.pipe(
+    Stream.runFoldWhile(
+      { chunks: [], size: 0, tooLarge: false } as BodyAccumulator,
+      (acc) => !acc.tooLarge,
+      (acc, chunk) => {
+        if (acc.size + chunk.length > maxResponseBytes) {
+          acc.tooLarge = true
+        } else {
+          acc.chunks.push(chunk)
+          acc.size += chunk.length
+        }
+        return acc
+      }
+    ),
+    Effect.catchIf(
+      (error) => error.reason === "EmptyBody",
+      () => Effect.succeed<BodyAccumulator>({ chunks: [], size: 0, tooLarge: false })
+    ),
+    Effect.map((acc) => ({
+      status: response.status,
+      headers: response.headers,
+      body: acc.tooLarge ? "" : new TextDecoder().decode(concat(acc.chunks, acc.size)),
+      tooLarge: acc.tooLarge
+    }))
+  )
+
+const send = (
+  transport: Transport,
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<RawResponse, ClerkTransportError> =>
+  transport.httpClient.execute(request).pipe(
+    Effect.flatMap(readBody),
+    Effect.mapError(transportError),
+    Effect.timeoutFail({
+      duration: transport.timeout,
+      onTimeout: () =>
+        new ClerkTransportError({
+          reason: "Timeout",
+          message: `no complete response within ${Duration.format(transport.timeout)}`
+        })
+    }),
+    transport.limit
+  )
+
+// ---------------------------------------------------------------------------------------------------------------
+// statuses
+// ---------------------------------------------------------------------------------------------------------------
+
+const decodeClerkErrors = Schema.decodeUnknownOption(Schema.parseJson(ClerkErrors.ClerkErrors))
+
+const statusText: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  402: "Payment Required",
+  403: "Forbidden",
+  404: "Not Found",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+/** @internal Reads `Retry-After` as seconds or as an HTTP date; `None` when absent or unreadable. */
+export const parseRetryAfter = (value: string | undefined, nowMillis: number): Option.Option<Duration.Duration> => {
+  if (value === undefined) return Option.none()
+  const trimmed = value.trim()
+  if (/^\d+$/.test(trimmed)) return Option.some(Duration.seconds(Number(trimmed)))
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date) || !/[a-z]/i.test(trimmed)) return Option.none()
+  return Option.some(Duration.millis(Math.max(0, date - nowMillis)))
+}
+
+const statusError = (raw: RawResponse, nowMillis: number): ClerkStatusError => {
+  const parsed = raw.tooLarge ? Option.none() : decodeClerkErrors(raw.body)
+  const errors = Option.match(parsed, { onNone: () => [], onSome: (body) => body.errors })
+  const first = errors[0]
+  const fields = {
+    status: raw.status,
+    errors,
+    message: first !== undefined
+      ? (first.longMessage !== "" ? first.longMessage : first.message)
+      : `Clerk answered ${raw.status}${statusText[raw.status] ? ` ${statusText[raw.status]}` : ""}`,
+    ...Option.match(Option.flatMap(parsed, (body) => Option.fromNullable(body.clerkTraceId)), {
+      onNone: () => ({}),
+      onSome: (clerkTraceId) => ({ clerkTraceId })
+    })
+  }
+  switch (raw.status) {
+    case 400:
+      return new ClerkBadRequest(fields)
+    case 401:
+      return new ClerkUnauthorized(fields)
+    case 402:
+      return new ClerkPaymentRequired(fields)
+    case 403:
+      return new ClerkForbidden(fields)
+    case 404:
+      return new ClerkNotFound(fields)
+    case 422:
+      return new ClerkUnprocessableEntity(fields)
+    case 429:
+      return Option.match(parseRetryAfter(raw.headers["retry-after"], nowMillis), {
+        onNone: () => new ClerkRateLimited(fields),
+        onSome: (retryAfter) => new ClerkRateLimited({ ...fields, retryAfter })
+      })
+  }
+  return raw.status >= 500 && raw.status <= 599 ? new ClerkServerError(fields) : new ClerkUnexpectedStatus(fields)
+}
+
+const decodeSuccess = <A, I>(
+  schema: Schema.Schema<A, I>,
+  raw: RawResponse
+): Effect.Effect<A, ClerkDecodeError> => {
+  if (raw.tooLarge) {
+    return Effect.fail(
+      new ClerkDecodeError({
+        status: raw.status,
+        reason: "BodyTooLarge",
+        message: `the response body is larger than ${maxResponseBytes} bytes`
+      })
+    )
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(raw.body)
+  } catch {
+    return Effect.fail(
+      new ClerkDecodeError({
+        status: raw.status,
+        reason: "InvalidJson",
+        message: raw.body.length === 0 ? "the response body is empty" : "the response body is not valid JSON"
+      })
+    )
+  }
+  return Schema.decodeUnknown(schema)(json, { errors: "all", onExcessProperty: "ignore" }).pipe(
+    Effect.mapError((error) => {
+      // Only the paths are reported: the values may be credentials (token, url).
+      const paths = [
+        ...new Set(
+          ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
+            issue.path.length === 0 ? "(root)" : issue.path.map(String).join(".")
+          )
+        )
+      ]
+      return new ClerkDecodeError({
+        status: raw.status,
+        reason: "SchemaMismatch",
+        message: `the response body does not match the expected shape at: ${paths.slice(0, 10).join(", ")}`
+      })
+    })
+  )
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// retries
+// ---------------------------------------------------------------------------------------------------------------
+
+const provablyNotSent = (error: ClerkTransportError): boolean =>
+  error.reason === "ConnectionRefused" || error.reason === "DnsLookupFailed"
+
+/** @internal Whether an attempt that failed with `error` may be sent again. */
+export const isRetryable = (
+  transport: Pick<Transport, "maxRetryAfter" | "retryCreateOnAmbiguousFailure">,
+  idempotent: boolean,
+  error: AttemptError
+): boolean => {
+  switch (error._tag) {
+    case "ClerkRateLimited":
+      // Clerk refuses a rate-limited request before acting on it, so even `create` may be sent again.
+      return error.retryAfter === undefined || Duration.lessThanOrEqualTo(error.retryAfter, transport.maxRetryAfter)
+    case "ClerkServerError":
+      return idempotent || transport.retryCreateOnAmbiguousFailure
+    case "ClerkTransportError":
+      return provablyNotSent(error) || idempotent || transport.retryCreateOnAmbiguousFailure
+    default:
+      return false
+  }
+}
+
+/** @internal The first wait; each retry doubles it, up to {@link maxBackoff}, then ±20 % jitter. */
+export const baseBackoff = Duration.millis(250)
+/** @internal */
+export const maxBackoff = Duration.seconds(8)
+
+const retrySchedule = (
+  transport: Transport,
+  idempotent: boolean
+): Schedule.Schedule<unknown, AttemptError> =>
+  Schedule.exponential(baseBackoff, 2).pipe(
+    Schedule.union(Schedule.spaced(maxBackoff)),
+    Schedule.jittered,
+    Schedule.zipRight(Schedule.identity<AttemptError>()),
+    // A Retry-After is the shortest wait; beyond `maxRetryAfter` the error is not retried at all.
+    Schedule.modifyDelay((error, delay) =>
+      error._tag === "ClerkRateLimited" && error.retryAfter !== undefined
+        ? Duration.max(delay, error.retryAfter)
+        : delay
+    ),
+    Schedule.intersect(Schedule.recurs(transport.maxRetries)),
+    Schedule.whileInput((error: AttemptError) => isRetryable(transport, idempotent, error))
+  )
+
+// ---------------------------------------------------------------------------------------------------------------
+// a call
+// ---------------------------------------------------------------------------------------------------------------
+
+const describeFailure = (error: AttemptError): string =>
+  error._tag === "ClerkTransportError" ? `${error._tag} (${error.reason})` : `${error._tag} (${error.status})`
+
+/** @internal Runs a call: attempts with timeout and retries, then maps the final response. */
+export const execute = <A, I>(
+  transport: Transport,
+  call: Call<A, I>
+): Effect.Effect<A, ClerkStatusError | ClerkTransportError | ClerkDecodeError> =>
+  Effect.suspend(() => {
+    let attempts = 0
+    let lastStatus: number | undefined
+    const attempt = Effect.suspend(() => {
+      attempts++
+      return send(transport, call.request)
+    }).pipe(
+      Effect.flatMap((raw) => {
+        lastStatus = raw.status
+        return raw.status >= 200 && raw.status <= 299
+          ? Effect.succeed(raw)
+          : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(statusError(raw, now)))
+      }),
+      Effect.tapError((error) =>
+        Effect.logDebug(`Clerk ${call.operation}: attempt ${attempts} failed with ${describeFailure(error)}`)
+      )
+    )
+    return attempt.pipe(
+      Effect.retry(retrySchedule(transport, call.idempotent)),
+      Effect.flatMap((raw) => decodeSuccess(call.success, raw)),
+      Effect.onExit(() =>
+        Effect.annotateCurrentSpan({
+          "clerk.operation": call.operation,
+          "clerk.attempts": attempts,
+          ...(lastStatus === undefined ? {} : { "http.response.status_code": lastStatus })
+        })
+      )
+    )
+  })

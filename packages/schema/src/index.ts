@@ -1,0 +1,31 @@
+/**
+ * Effect `Schema`s for Clerk's actor tokens: the wire JSON (snake_case) on the encoded side, idiomatic camelCase
+ * domain values on the type side.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export * as Actor from "./Actor.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ActorToken from "./ActorToken.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as ClerkErrors from "./ClerkErrors.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Ids from "./Ids.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Json from "./Json.js"

@@ -1,0 +1,26 @@
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import type { ViteUserConfig } from "vitest/config"
+
+const root = path.dirname(fileURLToPath(import.meta.url))
+const pkg = (name: string): string => path.join(root, "packages", name, "src")
+
+/**
+ * Settings every package's test project shares: workspace packages resolve to their TypeScript sources, so tests
+ * never run against a stale `dist/`.
+ */
+const config: ViteUserConfig = {
+  resolve: {
+    alias: ["schema", "client", "test-kit"].flatMap((name) => [
+      { find: new RegExp(`^@effect-clerk/${name}$`), replacement: path.join(pkg(name), "index.ts") },
+      { find: new RegExp(`^@effect-clerk/${name}/(.*)$`), replacement: path.join(pkg(name), "$1.ts") }
+    ])
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    fakeTimers: { toFake: undefined },
+    sequence: { concurrent: false }
+  }
+}
+
+export default config
