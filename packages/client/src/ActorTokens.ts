@@ -24,6 +24,7 @@ import type {
 } from "./ClerkError.js"
 import { ClerkInvalidInput } from "./ClerkError.js"
 import * as InternalHttp from "./internal/http.js"
+import * as InternalInput from "./internal/input.js"
 
 /**
  * The parameters of {@link create}, as plain values: they are checked when the effect runs.
@@ -100,13 +101,8 @@ const invalidInput = (what: string) => (error: ParseResult.ParseError): ClerkInv
   return new ClerkInvalidInput({ message: `Invalid ${what}: ${text}` })
 }
 
-// Input may be anything a caller read from a request or a database: any failure to encode it, even a defect from a
-// pathological value (a cyclic object, a throwing getter), is the caller's input being refused.
 const checkInput = <A>(what: string, effect: Effect.Effect<A, ParseResult.ParseError>) =>
-  effect.pipe(
-    Effect.mapError(invalidInput(what)),
-    Effect.catchAllDefect(() => Effect.fail(new ClerkInvalidInput({ message: `Invalid ${what}: cannot be encoded` })))
-  )
+  Effect.mapError(effect, invalidInput(what))
 
 const encodeCreateParams = Schema.encodeUnknown(ActorToken.CreateActorTokenParams)
 const decodeActorTokenId = Schema.decodeUnknown(Ids.ActorTokenId)
@@ -140,7 +136,16 @@ export const create: (
   params: CreateParams
 ) => Effect.Effect<ActorToken.ActorToken, CreateActorTokenError, ClerkClient> = Effect.fn("ActorTokens.create")(
   function*(params: CreateParams) {
-    const body = yield* checkInput("create params", encodeCreateParams(params, { onExcessProperty: "error" }))
+    const actorIssue = typeof params === "object" && params !== null
+      ? InternalInput.nestingIssue(params.actor)
+      : undefined
+    if (actorIssue !== undefined) {
+      return yield* new ClerkInvalidInput({ message: `Invalid create params: actor ${actorIssue}` })
+    }
+    const body = yield* checkInput(
+      "create params",
+      encodeCreateParams(InternalInput.dropUndefined(params), { onExcessProperty: "error" })
+    )
     const client = yield* ClerkClient
     return yield* InternalHttp.execute(client, {
       operation: "create",

@@ -1,0 +1,122 @@
+import { ActorTokens, ClerkClient } from "@effect-clerk/client"
+import { Mock } from "@effect-clerk/test-kit"
+import { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Layer, Redacted } from "effect"
+import * as util from "node:util"
+
+const SECRET = "sk_test_SENTINEL_c0nfig_k3y_value"
+
+const buildWith = (options: Partial<ClerkClient.Options>) =>
+  Effect.gen(function*() {
+    const { httpClient } = yield* Mock.make({})
+    return yield* Layer.build(
+      ClerkClient.layer({ secretKey: Redacted.make(SECRET), ...options }).pipe(
+        Layer.provide(Layer.succeed(HttpClient.HttpClient, httpClient))
+      )
+    ).pipe(Effect.scoped, Effect.flip)
+  })
+
+const expectNoKey = (value: unknown, key: string = SECRET) => {
+  expect(String(value)).not.toContain(key)
+  expect(JSON.stringify(value)).not.toContain(key)
+  expect(util.inspect(value, { depth: Infinity })).not.toContain(key)
+}
+
+describe("ClerkClient.layer validation", () => {
+  const refused: ReadonlyArray<[string, Partial<ClerkClient.Options>, string]> = [
+    ["an empty key", { secretKey: Redacted.make("") }, "secretKey"],
+    ["a publishable key", { secretKey: Redacted.make("pk_test_Y2xlcmsuZXhhbXBsZS5jb20k") }, "secretKey"],
+    ["a key with a space", { secretKey: Redacted.make("sk_test_abc def") }, "secretKey"],
+    ["a key with a newline", { secretKey: Redacted.make("sk_test_abc\n") }, "secretKey"],
+    ["a key with a control character", { secretKey: Redacted.make("sk_test_\u0000abc") }, "secretKey"],
+    ["an http URL on the internet", { apiUrl: "http://api.clerk.com" }, "apiUrl"],
+    ["a URL that is not a URL", { apiUrl: "api.clerk.com" }, "apiUrl"],
+    ["a URL with credentials", { apiUrl: "https://user:pass@api.clerk.com" }, "apiUrl"],
+    ["a URL with a query", { apiUrl: "https://api.clerk.com?x=1" }, "apiUrl"],
+    ["an ftp URL", { apiUrl: "ftp://localhost" }, "apiUrl"],
+    ["an apiVersion with a slash", { apiVersion: "v1/../admin" }, "apiVersion"],
+    ["negative retries", { maxRetries: -1 }, "maxRetries"],
+    ["fractional retries", { maxRetries: 1.5 }, "maxRetries"],
+    ["a zero timeout", { timeout: 0 }, "timeout"],
+    ["an unreadable timeout", { timeout: "soon" as never }, "timeout"],
+    ["an infinite timeout", { timeout: "Infinity" as never }, "timeout"],
+    ["a zero rate limit", { rateLimit: { limit: 0, interval: "1 second" } }, "rateLimit.limit"],
+    ["a user agent with a newline", { userAgent: "app\r\nX-Evil: 1" }, "userAgent"]
+  ]
+  for (const [name, options, option] of refused) {
+    it.effect(`refuses ${name} with ClerkConfigError naming "${option}", never the key`, () =>
+      Effect.gen(function*() {
+        const error = yield* buildWith(options)
+        expect(error._tag).toBe("ClerkConfigError")
+        if (error._tag !== "ClerkConfigError") return
+        expect(error.option).toBe(option)
+        expect(error.message).toContain(option)
+        expectNoKey(error)
+        const key = options.secretKey ? Redacted.value(options.secretKey) : SECRET
+        if (key.length > 0) expectNoKey(error, key)
+      }))
+  }
+
+  const accepted: ReadonlyArray<[string, Partial<ClerkClient.Options>]> = [
+    ["https", { apiUrl: "https://api.clerk.com" }],
+    ["a URL object", { apiUrl: new URL("https://api.clerk.com/") }],
+    ["http on localhost", { apiUrl: "http://localhost:8787" }],
+    ["http on 127.0.0.0/8", { apiUrl: "http://127.1.2.3:9000" }],
+    ["http on [::1]", { apiUrl: "http://[::1]:9000" }],
+    ["a base path", { apiUrl: "https://proxy.example.com/clerk/" }],
+    ["duration strings", { timeout: "2500 millis", maxRetryAfter: "2 minutes" }],
+    ["zero retries", { maxRetries: 0 }]
+  ]
+  for (const [name, options] of accepted) {
+    it.effect(`accepts ${name}`, () =>
+      Effect.gen(function*() {
+        const { httpClient } = yield* Mock.make({})
+        yield* Layer.build(
+          ClerkClient.layer({ secretKey: Redacted.make(SECRET), ...options }).pipe(
+            Layer.provide(Layer.succeed(HttpClient.HttpClient, httpClient))
+          )
+        ).pipe(Effect.scoped)
+      }))
+  }
+})
+
+describe("ClerkClient.layerConfig", () => {
+  const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+
+  it.effect("reads CLERK_SECRET_KEY, CLERK_API_URL and CLERK_API_VERSION", () =>
+    Effect.gen(function*() {
+      const { httpClient, recorder } = yield* Mock.make({ revoke: Mock.actorToken({ status: "revoked" }) })
+      yield* ActorTokens.revoke("act_1").pipe(
+        Effect.provide(
+          ClerkClient.layerConfig({ maxRetries: 0 }).pipe(
+            Layer.provide(Layer.succeed(HttpClient.HttpClient, httpClient))
+          )
+        ),
+        withEnv({ CLERK_SECRET_KEY: SECRET, CLERK_API_URL: "http://127.0.0.1:4010", CLERK_API_VERSION: "v1" })
+      )
+      const [request] = yield* recorder.requests
+      expect(request?.path).toBe("/v1/actor_tokens/act_1/revoke")
+      expect(request?.authorization && Redacted.value(request.authorization)).toBe(`Bearer ${SECRET}`)
+    }))
+
+  it.effect("fails with a ConfigError when CLERK_SECRET_KEY is missing", () =>
+    Effect.gen(function*() {
+      const { httpClient } = yield* Mock.make({})
+      const error = yield* Layer.build(
+        ClerkClient.layerConfig().pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, httpClient)))
+      ).pipe(Effect.scoped, Effect.flip, withEnv({}))
+      expect(error._tag).not.toBe("ClerkConfigError")
+      expect(String(error)).toContain("CLERK_SECRET_KEY")
+    }))
+
+  it.effect("validates what it read, without printing the key", () =>
+    Effect.gen(function*() {
+      const { httpClient } = yield* Mock.make({})
+      const error = yield* Layer.build(
+        ClerkClient.layerConfig().pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, httpClient)))
+      ).pipe(Effect.scoped, Effect.flip, withEnv({ CLERK_SECRET_KEY: "pk_live_SENTINELpublishable" }))
+      expect(error).toMatchObject({ _tag: "ClerkConfigError", option: "secretKey" })
+      expectNoKey(error, "pk_live_SENTINELpublishable")
+    }))
+})

@@ -1,0 +1,353 @@
+/**
+ * A scripted mock transport: a `ClerkClient` over a fake `HttpClient` that answers each route with the replies a
+ * test lists, and records every request the client sent. The real client code — request building, encoding,
+ * retries, timeouts, error mapping, decoding — runs unchanged above it.
+ *
+ * @since 0.1.0
+ */
+import { ClerkClient, type ClerkError } from "@effect-clerk/client"
+import { ActorToken, ClerkErrors, Ids } from "@effect-clerk/schema"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+
+/**
+ * The routes of the Backend API the client calls.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Route = "create" | "revoke"
+
+/**
+ * One scripted answer.
+ *
+ * - `Respond`: an HTTP response; `body` is sent as it is (a string) or as JSON (anything else).
+ * - `Fail`: no response — a transport failure whose cause carries a Node error `code` (`ECONNREFUSED`,
+ *   `ECONNRESET`, `ENOTFOUND`, …), as `fetch` reports it.
+ * - `Stall`: never answers; the client's timeout ends the attempt.
+ *
+ * Each may wait `delay` first (on the Effect `Clock`, so `TestClock` drives it).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Reply =
+  | {
+    readonly _tag: "Respond"
+    readonly status: number
+    readonly body?: unknown
+    readonly headers?: Readonly<Record<string, string>>
+    readonly delay?: Duration.DurationInput
+  }
+  | { readonly _tag: "Fail"; readonly code: string; readonly delay?: Duration.DurationInput }
+  | { readonly _tag: "Stall" }
+
+/**
+ * A request the client sent, as the mock saw it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecordedRequest {
+  readonly route: Route | undefined
+  readonly method: string
+  /** The URL path, e.g. `/v1/actor_tokens/act_123/revoke`. */
+  readonly path: string
+  /** Lower-cased header names; the `authorization` value is replaced by `<redacted>`. */
+  readonly headers: Readonly<Record<string, string>>
+  /** The `Authorization` header, kept `Redacted`, for tests that check which key was sent. */
+  readonly authorization: Redacted.Redacted<string> | undefined
+  /** The JSON body, parsed; `undefined` when the request had none. */
+  readonly body: unknown
+}
+
+/**
+ * Every request the mock transport received, in order.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class MockRecorder extends Context.Tag("@effect-clerk/test-kit/MockRecorder")<MockRecorder, {
+  readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
+  readonly count: (route?: Route) => Effect.Effect<number>
+}>() {}
+
+/**
+ * The replies per route, consumed in order; the last reply of a route repeats for every later request. A route with
+ * no script answers 418, which the client reports as `ClerkUnexpectedStatus` — never retried, so it shows at once.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Script = { readonly [R in Route]?: Reply | ReadonlyArray<Reply> }
+
+/**
+ * A JSON (or, for a string, raw) response.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const respond = (
+  status: number,
+  body?: unknown,
+  options?: { readonly headers?: Readonly<Record<string, string>>; readonly delay?: Duration.DurationInput }
+): Reply => ({ _tag: "Respond", status, body, ...options })
+
+const encodeActorToken = Schema.encodeSync(ActorToken.ActorToken)
+const encodeClerkErrors = Schema.encodeSync(ClerkErrors.ClerkErrors)
+
+/**
+ * A 200 with an actor token's wire JSON, encoded by the schema package (fields default to a pending token).
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const actorToken = (
+  fields: Partial<ConstructorParameters<typeof ActorToken.ActorToken>[0]> = {},
+  options?: { readonly headers?: Readonly<Record<string, string>>; readonly delay?: Duration.DurationInput }
+): Reply =>
+  respond(
+    200,
+    encodeActorToken(
+      new ActorToken.ActorToken({
+        id: Ids.ActorTokenId.make("act_2EL6mQKzeUtoRwGuLZsznyfkIsH"),
+        status: "pending",
+        userId: Ids.UserId.make("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb"),
+        actor: { sub: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rc" },
+        token: Redacted.make("mock_ticket_token"),
+        url: Redacted.make("https://accounts.mock.test/v1/tickets/accept?ticket=mock_ticket_token"),
+        createdAt: 1_700_000_000_000,
+        updatedAt: 1_700_000_000_000,
+        ...fields
+      })
+    ),
+    options
+  )
+
+/**
+ * An error status with Clerk's error body (one entry), encoded by the schema package.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const clerkError = (
+  status: number,
+  code: string,
+  longMessage: string,
+  options?: {
+    readonly headers?: Readonly<Record<string, string>>
+    readonly delay?: Duration.DurationInput
+    readonly clerkTraceId?: string
+  }
+): Reply =>
+  respond(
+    status,
+    encodeClerkErrors({
+      errors: [{ code, message: code.replace(/_/g, " "), longMessage }],
+      ...(options?.clerkTraceId === undefined ? {} : { clerkTraceId: options.clerkTraceId })
+    }),
+    options
+  )
+
+/**
+ * A transport failure with the given Node error code (default `ECONNRESET`).
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const fail = (code = "ECONNRESET", options?: { readonly delay?: Duration.DurationInput }): Reply => ({
+  _tag: "Fail",
+  code,
+  ...options
+})
+
+/**
+ * No answer, ever.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const stall: Reply = { _tag: "Stall" }
+
+const routeOf = (method: string, path: string): Route | undefined => {
+  if (method !== "POST") return undefined
+  if (/\/actor_tokens\/?$/.test(path)) return "create"
+  if (/\/actor_tokens\/[^/]+\/revoke\/?$/.test(path)) return "revoke"
+  return undefined
+}
+
+const bodyOf = (request: HttpClientRequest.HttpClientRequest): unknown => {
+  const body = request.body
+  const text = body._tag === "Uint8Array"
+    ? new TextDecoder().decode(body.body)
+    : body._tag === "Raw" && typeof body.body === "string"
+    ? body.body
+    : undefined
+  if (text === undefined) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+const record = (request: HttpClientRequest.HttpClientRequest, url: URL): RecordedRequest => {
+  const headers: Record<string, string> = {}
+  let authorization: Redacted.Redacted<string> | undefined
+  for (const [name, value] of Object.entries(request.headers)) {
+    const key = name.toLowerCase()
+    if (key === "authorization") {
+      authorization = Redacted.make(value)
+      headers[key] = "<redacted>"
+    } else {
+      headers[key] = value
+    }
+  }
+  return {
+    route: routeOf(request.method, url.pathname),
+    method: request.method,
+    path: url.pathname,
+    headers,
+    authorization,
+    body: bodyOf(request)
+  }
+}
+
+const toResponse = (
+  request: HttpClientRequest.HttpClientRequest,
+  reply: Extract<Reply, { _tag: "Respond" }>
+): HttpClientResponse.HttpClientResponse => {
+  const text = reply.body === undefined
+    ? null
+    : typeof reply.body === "string"
+    ? reply.body
+    : JSON.stringify(reply.body)
+  const headers = new Headers(reply.headers)
+  if (text !== null && typeof reply.body !== "string" && !headers.has("content-type")) {
+    headers.set("content-type", "application/json")
+  }
+  // `Response` refuses a body for 1xx/204/304 statuses and statuses outside 200–599: keep the status visible anyway.
+  const nullBody = reply.status === 204 || reply.status === 304 || reply.status < 200
+  const web = new Response(nullBody ? null : text, {
+    status: reply.status >= 200 && reply.status <= 599 ? reply.status : 200,
+    headers
+  })
+  const response = HttpClientResponse.fromWeb(request, web)
+  if (web.status === reply.status) return response
+  return new Proxy(response, {
+    get: (target, key, receiver) => key === "status" ? reply.status : Reflect.get(target, key, receiver)
+  })
+}
+
+const answer = (
+  request: HttpClientRequest.HttpClientRequest,
+  reply: Reply
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  switch (reply._tag) {
+    case "Stall":
+      return Effect.never
+    case "Fail":
+      return Effect.fail(
+        new HttpClientError.RequestError({
+          request,
+          reason: "Transport",
+          cause: Object.assign(new Error(`mock transport failure ${reply.code}`), { code: reply.code })
+        })
+      ).pipe(Effect.delay(reply.delay ?? Duration.zero))
+    case "Respond":
+      return Effect.sync(() => toResponse(request, reply)).pipe(Effect.delay(reply.delay ?? Duration.zero))
+  }
+}
+
+type Queues = { readonly [R in Route]?: ReadonlyArray<Reply> }
+
+const unscripted: Reply = respond(418, { errors: [{ code: "mock_not_scripted", message: "no scripted reply" }] })
+
+/**
+ * The fake `HttpClient` and its recorder, for tests that build their own `ClerkClient` layer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  script: Script
+): Effect.Effect<{ readonly httpClient: HttpClient.HttpClient; readonly recorder: MockRecorder["Type"] }> =>
+  Effect.gen(function*() {
+    const requests = yield* Ref.make<ReadonlyArray<RecordedRequest>>([])
+    const queues = yield* Ref.make<Queues>(
+      Object.fromEntries(
+        Object.entries(script).map(([route, replies]) => [route, Array.isArray(replies) ? replies : [replies]])
+      )
+    )
+    const next = (route: Route | undefined) =>
+      Ref.modify(queues, (state): [Reply, Queues] => {
+        const queue = route === undefined ? undefined : state[route]
+        if (route === undefined || queue === undefined || queue.length === 0) return [unscripted, state]
+        return [queue[0]!, queue.length > 1 ? { ...state, [route]: queue.slice(1) } : state]
+      })
+    const httpClient = HttpClient.make((request, url) =>
+      Effect.gen(function*() {
+        const recorded = record(request, url)
+        yield* Ref.update(requests, (all) => [...all, recorded])
+        return yield* answer(request, yield* next(recorded.route))
+      })
+    )
+    const recorder: MockRecorder["Type"] = {
+      requests: Ref.get(requests),
+      count: (route) =>
+        Ref.get(requests).pipe(
+          Effect.map((all) => route === undefined ? all.length : all.filter((r) => r.route === route).length)
+        )
+    }
+    return { httpClient, recorder }
+  })
+
+/**
+ * The secret key the mock layer's client sends unless the test gives another.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultSecretKey = "sk_test_mock_transport_key"
+
+/**
+ * A `ClerkClient` over the scripted transport, plus the `MockRecorder`. Client options may be overridden (retries,
+ * timeout, …); the default API URL is `https://api.clerk.test`.
+ *
+ * @example
+ * ```ts
+ * import { ActorTokens } from "@effect-clerk/client"
+ * import { Mock } from "@effect-clerk/test-kit"
+ * import { Effect } from "effect"
+ *
+ * const MockLive = Mock.layer({ revoke: [Mock.respond(503), Mock.actorToken({ status: "revoked" })] })
+ * const program = ActorTokens.revoke("act_123").pipe(Effect.provide(MockLive))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  script: Script,
+  options: Partial<ClerkClient.Options> = {}
+): Layer.Layer<ClerkClient.ClerkClient | MockRecorder, ClerkError.ClerkConfigError> =>
+  Layer.unwrapEffect(
+    Effect.map(make(script), ({ httpClient, recorder }) =>
+      ClerkClient.layer({
+        secretKey: Redacted.make(defaultSecretKey),
+        apiUrl: "https://api.clerk.test",
+        ...options
+      }).pipe(
+        Layer.provide(Layer.succeed(HttpClient.HttpClient, httpClient)),
+        Layer.merge(Layer.succeed(MockRecorder, recorder))
+      ))
+  )

@@ -1,0 +1,16 @@
+/**
+ * Test tools for `@effect-clerk/client`: a scripted mock transport, a stateful Clerk emulator served in memory and
+ * on loopback, fault injection and fixtures.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ */
+export * as Mock from "./Mock.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Observe from "./Observe.js"
