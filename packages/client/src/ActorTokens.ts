@@ -92,14 +92,20 @@ export type RevokeActorTokenError =
   | ClerkTransportError
   | ClerkDecodeError
 
-const invalidInput = (what: string) => (error: ParseResult.ParseError): ClerkInvalidInput => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const text = issues
-    .slice(0, 5)
-    .map((issue) => issue.path.length === 0 ? issue.message : `${issue.path.map(String).join(".")}: ${issue.message}`)
-    .join("; ")
-  return new ClerkInvalidInput({ message: `Invalid ${what}: ${text}` })
+const describeIssues = (error: ParseResult.ParseError): string => {
+  try {
+    return ParseResult.ArrayFormatter.formatErrorSync(error)
+      .slice(0, 5)
+      .map((issue) => issue.path.length === 0 ? issue.message : `${issue.path.map(String).join(".")}: ${issue.message}`)
+      .join("; ")
+  } catch {
+    // A message formats the value: untyped input nested too deep to print overflows the stack. Name the fields only.
+    return InternalHttp.issuePaths(error.issue).slice(0, 5).map((path) => `${path}: invalid value`).join("; ")
+  }
 }
+
+const invalidInput = (what: string) => (error: ParseResult.ParseError): ClerkInvalidInput =>
+  new ClerkInvalidInput({ message: `Invalid ${what}: ${describeIssues(error)}` })
 
 const checkInput = <A>(what: string, effect: Effect.Effect<A, ParseResult.ParseError>) =>
   Effect.mapError(effect, invalidInput(what))
@@ -136,11 +142,11 @@ export const create: (
   params: CreateParams
 ) => Effect.Effect<ActorToken.ActorToken, CreateActorTokenError, ClerkClient> = Effect.fn("ActorTokens.create")(
   function*(params: CreateParams) {
-    const actorIssue = typeof params === "object" && params !== null
-      ? InternalInput.nestingIssue(params.actor)
+    const claimsIssue = typeof params === "object" && params !== null
+      ? InternalInput.claimsIssue(params.actor)
       : undefined
-    if (actorIssue !== undefined) {
-      return yield* new ClerkInvalidInput({ message: `Invalid create params: actor ${actorIssue}` })
+    if (claimsIssue !== undefined) {
+      return yield* new ClerkInvalidInput({ message: `Invalid create params: ${claimsIssue}` })
     }
     const body = yield* checkInput(
       "create params",

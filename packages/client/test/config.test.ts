@@ -82,7 +82,8 @@ describe("ClerkClient.layer validation", () => {
 })
 
 describe("ClerkClient.layerConfig", () => {
-  const withEnv = (env: Record<string, string>) => Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+  const withEnv = (env: Record<string, string>) =>
+    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
   it.effect("reads CLERK_SECRET_KEY, CLERK_API_URL and CLERK_API_VERSION", () =>
     Effect.gen(function*() {

@@ -2,7 +2,7 @@
  * A consumer's view of the public surface. `pnpm typecheck` compiles this file: if an export changes name, type,
  * error union or requirement, the build fails here.
  */
-import { ActorTokens, ClerkClient, ClerkError } from "@effect-clerk/client"
+import { ActorTokens, ClerkClient, type ClerkError } from "@effect-clerk/client"
 import type { ActorToken } from "@effect-clerk/schema"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { type ConfigError, Effect, Layer, Redacted } from "effect"
@@ -15,7 +15,7 @@ const live = ClerkClient.layer({ secretKey: Redacted.make("sk_test_consumer"), t
 assertType<
   Equals<typeof live, Layer.Layer<ClerkClient.ClerkClient, ClerkError.ClerkConfigError, HttpClient.HttpClient>>
 >()
-const fromEnv = ClerkClient.layerConfig({ userAgent: "consumer/1.0" })
+export const fromEnv = ClerkClient.layerConfig({ userAgent: "consumer/1.0" })
 assertType<
   Equals<
     typeof fromEnv,
@@ -24,10 +24,24 @@ assertType<
 >()
 
 // Operations: plain inputs, exact error unions, the ClerkClient requirement.
-const created = ActorTokens.create({ userId: "user_1", actor: { sub: "user_2", ticket: "T-1" }, expiresInSeconds: 600 })
-assertType<Equals<typeof created, Effect.Effect<ActorToken.ActorToken, ActorTokens.CreateActorTokenError, ClerkClient.ClerkClient>>>()
+export const created = ActorTokens.create({
+  userId: "user_1",
+  actor: { sub: "user_2", ticket: "T-1" },
+  expiresInSeconds: 600
+})
+assertType<
+  Equals<
+    typeof created,
+    Effect.Effect<ActorToken.ActorToken, ActorTokens.CreateActorTokenError, ClerkClient.ClerkClient>
+  >
+>()
 const revoked = ActorTokens.revoke("act_1")
-assertType<Equals<typeof revoked, Effect.Effect<ActorToken.ActorToken, ActorTokens.RevokeActorTokenError, ClerkClient.ClerkClient>>>()
+assertType<
+  Equals<
+    typeof revoked,
+    Effect.Effect<ActorToken.ActorToken, ActorTokens.RevokeActorTokenError, ClerkClient.ClerkClient>
+  >
+>()
 
 type Tags<E> = E extends { readonly _tag: infer T } ? T : never
 type AllTags =
@@ -48,7 +62,10 @@ assertType<Equals<Tags<ActorTokens.RevokeActorTokenError>, AllTags>>()
 assertType<Equals<Tags<ClerkError.ClerkError>, AllTags>>()
 
 // A program a consumer writes: handle one error by tag, provide the layers, run.
-export const program: Effect.Effect<string, Exclude<ActorTokens.RevokeActorTokenError, ClerkError.ClerkBadRequest> | ClerkError.ClerkConfigError> = revoked.pipe(
+export const program: Effect.Effect<
+  string,
+  Exclude<ActorTokens.RevokeActorTokenError, ClerkError.ClerkBadRequest> | ClerkError.ClerkConfigError
+> = revoked.pipe(
   Effect.map((token) => token.status),
   Effect.catchTag("ClerkBadRequest", (error) => Effect.succeed(`not pending: ${error.errors[0]?.code ?? "?"}`)),
   Effect.provide(live.pipe(Layer.provide(FetchHttpClient.layer)))

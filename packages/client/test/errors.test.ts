@@ -34,11 +34,18 @@ describe("status mapping", () => {
           Mock.clerkError(status, code, `Long message for ${code}.`, { clerkTraceId: "trace_abc" })
         )
         expect(error._tag).toBe(tag)
-        if (error._tag === "ClerkInvalidInput" || error._tag === "ClerkTransportError" || error._tag === "ClerkDecodeError") {
+        if (
+          error._tag === "ClerkInvalidInput" || error._tag === "ClerkTransportError" ||
+          error._tag === "ClerkDecodeError"
+        ) {
           throw new Error(`unexpected ${error._tag}`)
         }
         expect(error.status).toBe(status)
-        expect(error.errors).toEqual([{ code, message: code.replace(/_/g, " "), longMessage: `Long message for ${code}.` }])
+        expect(error.errors).toEqual([{
+          code,
+          message: code.replace(/_/g, " "),
+          longMessage: `Long message for ${code}.`
+        }])
         expect(error.clerkTraceId).toBe("trace_abc")
         expect(error.message).toBe(`Long message for ${code}.`)
       }))
@@ -121,7 +128,11 @@ describe("success bodies", () => {
     ["invalid JSON", Mock.respond(200, "{\"id\": \"act_1\", \"sta"), "InvalidJson"],
     ["an empty body", Mock.respond(200), "InvalidJson"],
     ["an HTML page", Mock.respond(200, "<html>ok</html>"), "InvalidJson"],
-    ["wrong-shaped JSON", Mock.respond(200, { id: 5, status: "expired", token: "secret_ticket_value" }), "SchemaMismatch"],
+    [
+      "wrong-shaped JSON",
+      Mock.respond(200, { id: 5, status: "expired", token: "secret_ticket_value" }),
+      "SchemaMismatch"
+    ],
     ["a JSON array", Mock.respond(200, [1, 2]), "SchemaMismatch"],
     ["a body over 1 MiB", Mock.respond(200, "x".repeat(1024 * 1024 + 1)), "BodyTooLarge"]
   ] as const

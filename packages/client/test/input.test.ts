@@ -17,8 +17,23 @@ const refusedWithoutRequest = <A, E extends { readonly _tag: string; readonly me
   })
 
 describe("revoke refuses ids that could alter the URL, sending nothing", () => {
-  const bad = ["", "../x", "a/b", "a?b", "a#b", "%2e%2e", "act_1?x=1", "act_1#", "ünïcødé", "act 1", " act_1", "act_1\n",
-    "act_1\r\nX-Injected: 1", "a".repeat(129), "act_1/revoke"]
+  const bad = [
+    "",
+    "../x",
+    "a/b",
+    "a?b",
+    "a#b",
+    "%2e%2e",
+    "act_1?x=1",
+    "act_1#",
+    "ünïcødé",
+    "act 1",
+    " act_1",
+    "act_1\n",
+    "act_1\r\nX-Injected: 1",
+    "a".repeat(129),
+    "act_1/revoke"
+  ]
   for (const id of bad) {
     it.effect(`refuses ${JSON.stringify(id.length > 20 ? `${id.slice(0, 20)}…` : id)}`, () =>
       refusedWithoutRequest(ActorTokens.revoke(id)).pipe(Effect.provide(MockLive)))
@@ -43,8 +58,11 @@ describe("create refuses invalid params, sending nothing", () => {
     ["a missing actor.sub", { userId: "user_1", actor: { role: "support" } }, "actor.sub"],
     ["an empty actor.sub", { userId: "user_1", actor: { sub: "" } }, "actor.sub"],
     ["a zero expiresInSeconds", { userId: "user_1", actor: { sub: "u" }, expiresInSeconds: 0 }, "expiresInSeconds"],
-    ["a negative duration", { userId: "user_1", actor: { sub: "u" }, sessionMaxDurationInSeconds: -5 },
-      "sessionMaxDurationInSeconds"],
+    [
+      "a negative duration",
+      { userId: "user_1", actor: { sub: "u" }, sessionMaxDurationInSeconds: -5 },
+      "sessionMaxDurationInSeconds"
+    ],
     ["a fractional duration", { userId: "user_1", actor: { sub: "u" }, expiresInSeconds: 1.5 }, "expiresInSeconds"],
     ["a NaN duration", { userId: "user_1", actor: { sub: "u" }, expiresInSeconds: Number.NaN }, "expiresInSeconds"],
     ["a string duration", { userId: "user_1", actor: { sub: "u" }, expiresInSeconds: "600" }, "expiresInSeconds"],
@@ -53,6 +71,9 @@ describe("create refuses invalid params, sending nothing", () => {
     ["a claim that is not JSON (Infinity)", { userId: "user_1", actor: { sub: "u", n: Infinity } }, "actor.n"],
     ["a claim that is not JSON (function)", { userId: "user_1", actor: { sub: "u", f: () => 1 } }, "actor.f"],
     ["a claim that is undefined", { userId: "user_1", actor: { sub: "u", x: undefined } }, "actor.x"],
+    ["a claim that is a Date", { userId: "user_1", actor: { sub: "u", at: new Date(0) } }, "actor.at"],
+    ["a claim that is a Map", { userId: "user_1", actor: { sub: "u", m: new Map([["k", 1]]) } }, "actor.m"],
+    ["a __proto__ claim", { userId: "user_1", actor: JSON.parse("{\"sub\":\"u\",\"__proto__\":{\"x\":1}}") }, "actor"],
     ["null params", null, ""]
   ]
   for (const [name, params, field] of cases) {

@@ -54,7 +54,11 @@ describe("create request", () => {
     Effect.gen(function*() {
       const token = yield* ActorTokens.create({ userId: "user_1", actor: { sub: "user_2" } })
       expect(token.actor).toEqual({ sub: "user_2", iss: "dashboard", extra: [1] })
-    }).pipe(Effect.provide(Mock.layer({ create: Mock.actorToken({ actor: { sub: "user_2", iss: "dashboard", extra: [1] } }) }))))
+    }).pipe(
+      Effect.provide(
+        Mock.layer({ create: Mock.actorToken({ actor: { sub: "user_2", iss: "dashboard", extra: [1] } }) })
+      )
+    ))
 })
 
 describe("headers", () => {
@@ -107,4 +111,3 @@ describe("headers", () => {
       }))
     ))
 })
-

@@ -42,7 +42,8 @@ const credentialField = Schema.optionalWith(Schema.NullOr(Credential), { exact: 
  * - `actor` is kept whole, every key, and may be `null` or `{}` (Clerk declares no properties for it).
  * - `token` and `url` are credentials: they decode to `Redacted` values and may be absent or `null` (the revoke
  *   response may leave them out).
- * - `createdAt` and `updatedAt` are integers kept as Clerk sends them (Unix milliseconds).
+ * - `createdAt` and `updatedAt` are integers kept exactly as Clerk sends them (Unix timestamps; Clerk does not
+ *   document the unit).
  * - Unknown fields in a response are ignored, so a new field on Clerk's side never breaks decoding.
  *
  * @since 0.1.0

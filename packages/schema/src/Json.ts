@@ -21,8 +21,26 @@ export type JsonValue =
   | { readonly [key: string]: JsonValue }
 
 /**
- * Accepts exactly the {@link JsonValue}s: `NaN`, `Infinity`, `undefined`, functions, symbols, bigints, dates and
- * class instances are refused instead of being silently turned into `null` or dropped by `JSON.stringify`.
+ * Whether a value, if it is a container, is one `JSON.parse` could make: not a `Date`, `Map` or class instance, and without
+ * an own `__proto__` key (which object spreading and schema decoding would turn into a prototype).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isPlainJson = (value: unknown): boolean => {
+  if (typeof value !== "object" || value === null) return true
+  if (Array.isArray(value)) return Object.getPrototypeOf(value) === Array.prototype
+  const prototype = Object.getPrototypeOf(value)
+  return (prototype === Object.prototype || prototype === null) && !Object.hasOwn(value, "__proto__")
+}
+
+/**
+ * Accepts exactly the {@link JsonValue}s: `NaN`, `Infinity`, `undefined`, functions, symbols and bigints are refused
+ * instead of being silently turned into `null` or dropped by `JSON.stringify`.
+ *
+ * Like every `Schema.Record`, the object branch reads an object's own enumerable keys and builds a new plain object:
+ * it does not see that a value was a `Date`, a `Map` or a class instance, and a key named `__proto__` does not
+ * survive it. Check untrusted containers with {@link isPlainJson} first (the client does, before encoding).
  *
  * @since 0.1.0
  * @category schemas

@@ -235,8 +235,8 @@ const toResponse = (
   if (text !== null && typeof reply.body !== "string" && !headers.has("content-type")) {
     headers.set("content-type", "application/json")
   }
-  // `Response` refuses a body for 1xx/204/304 statuses and statuses outside 200–599: keep the status visible anyway.
-  const nullBody = reply.status === 204 || reply.status === 304 || reply.status < 200
+  // `Response` refuses a body for 1xx/204/205/304 statuses and statuses outside 200–599: keep the status visible anyway.
+  const nullBody = reply.status === 204 || reply.status === 205 || reply.status === 304 || reply.status < 200
   const web = new Response(nullBody ? null : text, {
     status: reply.status >= 200 && reply.status <= 599 ? reply.status : 200,
     headers

@@ -14,3 +14,23 @@ export * as Mock from "./Mock.js"
  * @since 0.1.0
  */
 export * as Observe from "./Observe.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Emulator from "./Emulator.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as EmulatorServer from "./EmulatorServer.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Fixtures from "./Fixtures.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as TestClerk from "./TestClerk.js"

@@ -11,7 +11,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
+import type * as ParseResult from "effect/ParseResult"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -72,7 +72,7 @@ const errorCodes = (cause: unknown): Array<string> => {
     const record = value as { code?: unknown; cause?: unknown; errors?: unknown }
     if (typeof record.code === "string") codes.push(record.code)
     visit(record.cause, depth + 1)
-    if (Array.isArray(record.errors)) for (const inner of record.errors) visit(inner, depth + 1)
+    if (Array.isArray(record.errors)) { for (const inner of record.errors) visit(inner, depth + 1) }
   }
   visit(cause, 0)
   return codes
@@ -211,9 +211,33 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): O
   return Option.some(Duration.millis(Math.max(0, date - nowMillis)))
 }
 
+/** @internal The deepest `meta` an error entry keeps; a deeper one is dropped (see {@link boundedMeta}). */
+export const maxMetaDepth = 32
+
+const nestedDeeperThan = (value: unknown, limit: number): boolean => {
+  const stack: Array<readonly [unknown, number]> = [[value, 0]]
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!
+    if (typeof current !== "object" || current === null) continue
+    if (depth >= limit) return true
+    for (const child of Object.values(current)) stack.push([child, depth + 1])
+  }
+  return false
+}
+
+/**
+ * An error must stay safe to print and serialise: an entry's `meta` nested deeper than {@link maxMetaDepth} levels
+ * (which `JSON.stringify` or `util.inspect` could not render without overflowing the stack) is dropped.
+ */
+const boundedMeta = (entry: ClerkErrors.ClerkErrorEntry): ClerkErrors.ClerkErrorEntry => {
+  if (entry.meta === undefined || !nestedDeeperThan(entry.meta, maxMetaDepth)) return entry
+  const { meta: _, ...rest } = entry
+  return rest
+}
+
 const statusError = (raw: RawResponse, nowMillis: number): ClerkStatusError => {
   const parsed = raw.tooLarge ? Option.none() : decodeClerkErrors(raw.body)
-  const errors = Option.match(parsed, { onNone: () => [], onSome: (body) => body.errors })
+  const errors = Option.match(parsed, { onNone: () => [], onSome: (body) => body.errors.map(boundedMeta) })
   const first = errors[0]
   const fields = {
     status: raw.status,
@@ -248,6 +272,35 @@ const statusError = (raw: RawResponse, nowMillis: number): ClerkStatusError => {
   return raw.status >= 500 && raw.status <= 599 ? new ClerkServerError(fields) : new ClerkUnexpectedStatus(fields)
 }
 
+/**
+ * @internal The paths of a decode failure, read from the issue tree without rendering a message: a message would
+ * format the value (a credential, or JSON nested too deep to print without overflowing the stack).
+ */
+export const issuePaths = (issue: ParseResult.ParseIssue): Array<string> => {
+  const paths = new Set<string>()
+  const stack: Array<readonly [ParseResult.ParseIssue, ReadonlyArray<PropertyKey>]> = [[issue, []]]
+  while (stack.length > 0) {
+    const [current, path] = stack.pop()!
+    switch (current._tag) {
+      case "Pointer":
+        stack.push([current.issue, path.concat(current.path)])
+        break
+      case "Composite": {
+        const inner = Array.isArray(current.issues) ? current.issues : [current.issues]
+        for (let i = inner.length - 1; i >= 0; i--) stack.push([inner[i]!, path])
+        break
+      }
+      case "Refinement":
+      case "Transformation":
+        stack.push([current.issue, path])
+        break
+      default:
+        paths.add(path.length === 0 ? "(root)" : path.map(String).join("."))
+    }
+  }
+  return [...paths]
+}
+
 const decodeSuccess = <A, I>(
   schema: Schema.Schema<A, I>,
   raw: RawResponse
@@ -276,13 +329,7 @@ const decodeSuccess = <A, I>(
   return Schema.decodeUnknown(schema)(json, { errors: "all", onExcessProperty: "ignore" }).pipe(
     Effect.mapError((error) => {
       // Only the paths are reported: the values may be credentials (token, url).
-      const paths = [
-        ...new Set(
-          ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
-            issue.path.length === 0 ? "(root)" : issue.path.map(String).join(".")
-          )
-        )
-      ]
+      const paths = issuePaths(error.issue)
       return new ClerkDecodeError({
         status: raw.status,
         reason: "SchemaMismatch",

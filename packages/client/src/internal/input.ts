@@ -1,21 +1,32 @@
+import { Json } from "@effect-clerk/schema"
+
 /** @internal The largest nesting depth accepted in actor claims (Clerk puts them in a JWT: they stay small). */
 export const maxClaimDepth = 32
 
 /**
  * @internal
- * Finds what a recursive schema check cannot be trusted with: a cycle or a nesting deeper than `maxDepth`. Runs
- * iteratively, so no input can overflow the stack.
+ * Finds what the schemas cannot be trusted with in caller-given claims: a cycle, a nesting deeper than
+ * `maxClaimDepth`, or a container `JSON.parse` could not have made (a `Date`, a `Map`, a class instance, an own
+ * `__proto__` key) — the schema would silently turn those into `{}` or drop them. Runs iteratively, so no input can
+ * overflow the stack.
  */
-export const nestingIssue = (value: unknown, maxDepth: number = maxClaimDepth): string | undefined => {
-  const stack: Array<{ readonly value: object; readonly depth: number; readonly ancestors: ReadonlySet<object> }> = []
-  if (typeof value === "object" && value !== null) stack.push({ value, depth: 0, ancestors: new Set() })
+export const claimsIssue = (value: unknown): string | undefined => {
+  const stack: Array<
+    { readonly value: unknown; readonly path: string; readonly depth: number; ancestors: ReadonlySet<object> }
+  > = [
+    { value, path: "actor", depth: 0, ancestors: new Set() }
+  ]
   while (stack.length > 0) {
-    const { ancestors, depth, value: current } = stack.pop()!
-    if (depth > maxDepth) return `nested deeper than ${maxDepth} levels`
-    if (ancestors.has(current)) return "contains a cycle"
+    const { ancestors, depth, path, value: current } = stack.pop()!
+    if (typeof current !== "object" || current === null) continue
+    if (depth > maxClaimDepth) return `${path} is nested deeper than ${maxClaimDepth} levels`
+    if (ancestors.has(current)) return `${path} contains a cycle`
+    if (!Json.isPlainJson(current)) {
+      return `${path} must be a plain JSON object or array (no Date, Map, class or __proto__ key)`
+    }
     const inner = new Set(ancestors).add(current)
-    for (const child of Object.values(current)) {
-      if (typeof child === "object" && child !== null) stack.push({ value: child, depth: depth + 1, ancestors: inner })
+    for (const [key, child] of Object.entries(current)) {
+      stack.push({ value: child, path: `${path}.${key}`, depth: depth + 1, ancestors: inner })
     }
   }
   return undefined

@@ -1,0 +1,15 @@
+// The SDK, one create call, deep imports, over UndiciHttpClient (undici itself left external: a Node dependency).
+import * as ActorTokens from "@effect-clerk/client/ActorTokens"
+import * as ClerkClient from "@effect-clerk/client/ClerkClient"
+import * as UndiciHttpClient from "@effect-clerk/client/UndiciHttpClient"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+
+const ClerkLive = ClerkClient.layer({ secretKey: Redacted.make(process.env.CLERK_SECRET_KEY ?? "") }).pipe(
+  Layer.provide(UndiciHttpClient.layer)
+)
+
+Effect.runPromise(
+  ActorTokens.create({ userId: "user_1", actor: { sub: "user_2" } }).pipe(Effect.provide(ClerkLive))
+).then(console.log, console.error)

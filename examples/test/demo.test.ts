@@ -1,0 +1,21 @@
+import { describe, expect, it } from "@effect/vitest"
+import { execFileSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("../..", import.meta.url))
+
+describe("demo", () => {
+  it("runs the whole flow against the loopback emulator and prints each step", { timeout: 120_000 }, () => {
+    execFileSync("npx", ["tsc", "-b", "examples/tsconfig.build.json"], { cwd: root, stdio: "pipe" })
+    const env = { ...process.env }
+    delete env.CLERK_SECRET_KEY
+    const output = execFileSync("node", ["examples/dist/demo/main.js"], { cwd: root, env, encoding: "utf8" })
+    expect(output).toMatch(/Clerk emulator listening on http:\/\/127\.0\.0\.1:\d+/)
+    expect(output).toMatch(/status\s+pending/)
+    expect(output).toMatch(/GET url\s+200 OK\n\s+status\s+accepted/)
+    expect(output).toMatch(/error\s+ClerkBadRequest\n\s+code\s+actor_token_cannot_be_revoked_code/)
+    expect(output).toMatch(/status\s+pending → revoked/)
+    expect(output).toMatch(/attempts 2 \(503, then 200\)/)
+    expect(output).toMatch(/error\s+ClerkServerError after 1 request/)
+  })
+})

@@ -1,0 +1,68 @@
+import { ActorTokens, type ClerkClient, type ClerkError } from "@effect-clerk/client"
+import { ClerkClient as Client } from "@effect-clerk/client"
+import type { ActorToken } from "@effect-clerk/schema"
+import type { HttpClient } from "@effect/platform"
+import { describe, expectTypeOf, it } from "vitest"
+import type { ConfigError, Effect, Layer, Redacted } from "effect"
+
+type Tag<E> = E extends { readonly _tag: infer T } ? T : never
+type Every =
+  | "ClerkBadRequest"
+  | "ClerkUnauthorized"
+  | "ClerkPaymentRequired"
+  | "ClerkForbidden"
+  | "ClerkNotFound"
+  | "ClerkUnprocessableEntity"
+  | "ClerkRateLimited"
+  | "ClerkServerError"
+  | "ClerkUnexpectedStatus"
+  | "ClerkInvalidInput"
+  | "ClerkTransportError"
+  | "ClerkDecodeError"
+
+describe("public types", () => {
+  it("create: ActorToken, its exact error union, requires ClerkClient", () => {
+    const effect = ActorTokens.create({ userId: "user_1", actor: { sub: "user_2" } })
+    expectTypeOf(effect).toEqualTypeOf<
+      Effect.Effect<ActorToken.ActorToken, ActorTokens.CreateActorTokenError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf<Tag<ActorTokens.CreateActorTokenError>>().toEqualTypeOf<Every>()
+    expectTypeOf<ActorTokens.CreateActorTokenError>().toEqualTypeOf<ClerkError.ClerkError>()
+  })
+
+  it("revoke: takes a plain string, exact error union, requires ClerkClient", () => {
+    expectTypeOf(ActorTokens.revoke).parameter(0).toEqualTypeOf<string>()
+    expectTypeOf(ActorTokens.revoke("act_1")).toEqualTypeOf<
+      Effect.Effect<ActorToken.ActorToken, ActorTokens.RevokeActorTokenError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf<Tag<ActorTokens.RevokeActorTokenError>>().toEqualTypeOf<Every>()
+  })
+
+  it("create params are plain values, with optional durations", () => {
+    expectTypeOf<ActorTokens.CreateParams["userId"]>().toEqualTypeOf<string>()
+    expectTypeOf<{ userId: string; actor: { sub: string; ticket: number } }>().toMatchTypeOf<
+      ActorTokens.CreateParams
+    >()
+    expectTypeOf<{ userId: string; actor: { ticket: string } }>().not.toMatchTypeOf<ActorTokens.CreateParams>()
+  })
+
+  it("layers need an HttpClient and fail only with configuration errors", () => {
+    expectTypeOf(Client.layer).returns.toEqualTypeOf<
+      Layer.Layer<ClerkClient.ClerkClient, ClerkError.ClerkConfigError, HttpClient.HttpClient>
+    >()
+    expectTypeOf(Client.layerConfig).returns.toEqualTypeOf<
+      Layer.Layer<ClerkClient.ClerkClient, ConfigError.ConfigError | ClerkError.ClerkConfigError, HttpClient.HttpClient>
+    >()
+    expectTypeOf<ClerkClient.Options["secretKey"]>().toEqualTypeOf<Redacted.Redacted<string>>()
+  })
+
+  it("status errors carry status, Clerk entries and trace id; 429 carries retryAfter", () => {
+    expectTypeOf<ClerkError.ClerkNotFound["status"]>().toEqualTypeOf<number>()
+    expectTypeOf<ClerkError.ClerkBadRequest["errors"][number]["code"]>().toEqualTypeOf<string>()
+    expectTypeOf<ClerkError.ClerkServerError["clerkTraceId"]>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<ClerkError.ClerkRateLimited>().toHaveProperty("retryAfter")
+    expectTypeOf<ClerkError.ClerkTransportError["reason"]>().toEqualTypeOf<
+      "ConnectionRefused" | "DnsLookupFailed" | "ConnectionReset" | "Timeout" | "Unknown"
+    >()
+  })
+})

@@ -1,0 +1,127 @@
+/**
+ * The emulator in memory: an `HttpClient` that hands each request to the emulator's HTTP app, no sockets, and a
+ * layer of the real `ClerkClient` over it for `@effect/vitest`.
+ *
+ * @since 0.1.0
+ */
+import { ClerkClient } from "@effect-clerk/client"
+import type { ClerkError } from "@effect-clerk/client"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Emulator from "./Emulator.js"
+import * as InternalAdapter from "./internal/adapter.js"
+
+/**
+ * An `HttpClient` served by the emulator in memory. Whatever the URL's host, the request goes to the emulator.
+ *
+ * - A `ConnectionReset` fault fails with a `RequestError` (reason `Transport`) whose `cause` is an `Error` with
+ *   `code: "ECONNRESET"`, as Node reports a reset connection.
+ * - A `Stall` fault never answers; the wait is interruptible, so a timeout (on the `TestClock` in tests) ends it.
+ * - The emulator reads the `Clock` of the fiber that sends the request: timestamps, expiry and rate-limit windows
+ *   follow the `TestClock` in tests.
+ *
+ * @example
+ * ```ts
+ * import { Emulator, TestClerk } from "@effect-clerk/test-kit"
+ * import { HttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * // Open a token's `url` the way a browser would.
+ * const open = (url: string) =>
+ *   Effect.gen(function*() {
+ *     const emulator = yield* Emulator.Emulator
+ *     return yield* HttpClient.get(TestClerk.httpClient(emulator), url)
+ *   })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const httpClient = (emulator: Emulator.Service): HttpClient.HttpClient =>
+  HttpClient.make((request, url) =>
+    InternalAdapter.toWebRequest(request, url).pipe(
+      Effect.flatMap((webRequest) => InternalAdapter.respond(emulator, webRequest)),
+      Effect.map((webResponse) => HttpClientResponse.fromWeb(request, webResponse)),
+      Effect.catchTag("ConnectionReset", () =>
+        Effect.fail(
+          new HttpClientError.RequestError({
+            request,
+            reason: "Transport",
+            cause: InternalAdapter.connectionResetError(),
+            description: "the emulator reset the connection"
+          })
+        ))
+    )
+  )
+
+/**
+ * The in-memory `HttpClient` of the `Emulator` in context.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, Emulator.Emulator> = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.map(Emulator.Emulator, httpClient)
+)
+
+/**
+ * The options of {@link layer}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The emulator's options: secret key, rate limit, quota, plan. */
+  readonly emulator?: Emulator.Options | undefined
+  /**
+   * Overrides for the client (`maxRetries`, `timeout`, …). `secretKey` defaults to the emulator's and `apiUrl` to its
+   * base URL; set `secretKey` to another key to test a 401.
+   */
+  readonly client?: Partial<ClerkClient.Options> | undefined
+}
+
+/**
+ * A fresh emulator and the real `ClerkClient` pointed at it in memory: provides `ClerkClient.ClerkClient` (for
+ * `ActorTokens.create` / `revoke`) and `Emulator.Emulator` (to inspect state and inject faults).
+ *
+ * @example
+ * ```ts
+ * import { ActorTokens } from "@effect-clerk/client"
+ * import { Emulator, TestClerk } from "@effect-clerk/test-kit"
+ * import { expect, layer } from "@effect/vitest"
+ * import { Effect, Option } from "effect"
+ *
+ * layer(TestClerk.layer({ client: { maxRetries: 0 } }))((it) => {
+ *   it.effect("revokes a pending token", () =>
+ *     Effect.gen(function*() {
+ *       const token = yield* ActorTokens.create({ userId: "user_1", actor: { sub: "user_admin" } })
+ *       yield* ActorTokens.revoke(token.id)
+ *       const stored = yield* Effect.flatMap(Emulator.Emulator, (emulator) => emulator.find(token.id))
+ *       expect(stored.pipe(Option.map((t) => t.status))).toEqual(Option.some("revoked"))
+ *     }))
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<
+  ClerkClient.ClerkClient | Emulator.Emulator,
+  ClerkError.ClerkConfigError | Emulator.EmulatorConfigError
+> => {
+  const client = Layer.unwrapEffect(
+    Effect.map(Emulator.Emulator, (emulator) =>
+      ClerkClient.layer({
+        ...options.client,
+        secretKey: options.client?.secretKey ?? emulator.options.secretKey,
+        apiUrl: options.client?.apiUrl ?? emulator.options.baseUrl
+      }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, httpClient(emulator)))))
+  )
+  return Layer.provideMerge(client, Emulator.layer(options.emulator))
+}

@@ -1,0 +1,21 @@
+/**
+ * Random identifiers, drawn from the Effect `Random` service (so a seeded `Random` makes them reproducible).
+ */
+import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
+
+// The characters of Clerk's base62 ids.
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+/** @internal `length` characters drawn from `alphabet`. */
+export const randomString = (alphabet: string, length: number): Effect.Effect<string> =>
+  Effect.map(
+    Effect.replicateEffect(Random.nextIntBetween(0, alphabet.length), length),
+    (indexes) => indexes.map((index) => alphabet[index]).join("")
+  )
+
+/** @internal An actor token id: `act_` and 27 base62 characters, like Clerk's. */
+export const actorTokenId: Effect.Effect<string> = Effect.map(randomString(base62, 27), (suffix) => `act_${suffix}`)
+
+/** @internal An opaque, URL-safe sign-in ticket. */
+export const ticket: Effect.Effect<string> = randomString(base62, 64)
