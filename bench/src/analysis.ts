@@ -138,15 +138,21 @@ the server process, which a real network call pays too):
 1. **Read a framed body without \`Stream\`** (\`internal/http.ts\`, \`readBody\`): when the response has a
    \`content-length\` ≤ \`maxResponseBytes\` and no \`content-encoding\`, the framing already bounds the body, so read it
    with \`response.text\`; refuse a larger \`content-length\` without reading; keep the streaming fold only for chunked or
-   compressed bodies. Saving: ${f0(streamNet)} µs per call on the loopback probe (${f0(streamRead)} µs stubbed).
+   compressed bodies. Saving: ${diff("probe-stream", "floor-undici")} per call on the loopback probe
+   (${f0(streamRead)} µs stubbed).
 2. **Pay for retries only after a failure** (\`internal/http.ts\`, \`execute\`): run the first attempt bare and enter
    \`Effect.retry\` from \`Effect.catchAll\` (feeding the first error to the schedule), and skip it when \`maxRetries\` is 0.
-   Saving: up to ${f0(retryNet)} µs per call on the loopback probe (${f0(retryWrapper)} µs stubbed).
-3. **A cheaper timeout:** \`Effect.timeoutFail\` costs ${f0(timeoutNet)} µs per call on the loopback probe
+   Saving: up to ${diff("probe-retry", "floor-undici")} per call on the loopback probe (${f0(retryWrapper)} µs stubbed).
+3. **A cheaper timeout:** \`Effect.timeoutFail\` costs ${
+    diff("probe-timeout", "floor-undici")
+  } per call on the loopback probe
    (${f0(timeout)} µs stubbed, where the race never suspends). Options: one fork plus a plain timer that interrupts it,
    or a transport-level deadline.
 4. **An option to drop the \`http.client\` span** (e.g. \`httpClientSpan: false\`, applying
-   \`HttpClient.withTracerDisabledWhen\`) so users need not know the \`transformClient\` recipe: ${f0(httpSpan)} µs.
+   \`HttpClient.withTracerDisabledWhen\`) so users need not know the \`transformClient\` recipe:
+   ${diff("sdk-undici", "sdk-undici-nospan")} on the network, ${f0(httpSpan)} ± ${
+    f0(stubSpread("SDK create, default") + stubSpread("SDK create, http.client span off"))
+  } µs stubbed.
 
 ### Goals
 

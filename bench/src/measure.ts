@@ -9,8 +9,6 @@ export type Operation = "create" | "revoke"
 export interface SequentialResult {
   readonly id: ClientId
   readonly op: Operation
-  /** Per-call wall time, µs, sorted ascending. */
-  readonly samples: Float64Array
   readonly p50: number
   readonly p99: number
   readonly mean: number
@@ -101,7 +99,6 @@ export const sequential = async (
     return {
       id: client.id,
       op,
-      samples: sorted,
       p50: quantile(sorted, 0.5),
       p99: quantile(sorted, 0.99),
       mean: sum / sorted.length,
@@ -112,45 +109,50 @@ export const sequential = async (
   })
 }
 
-/** `calls` creates with `concurrency` in flight, per round: requests per second. */
+/** Creates with `concurrency` in flight for `millis` per client and round: requests per second. */
 export const throughput = async (
   clients: ReadonlyArray<BenchClient>,
   options: {
     readonly rounds: number
-    readonly calls: number
+    readonly millis: number
     readonly concurrency: number
     readonly serverCpu: () => Promise<number>
   }
 ): Promise<Array<ThroughputResult>> => {
   const rates = new Map(clients.map((c) => [c.id, [] as Array<number>]))
   const cpu = new Map(clients.map((c) => [c.id, 0]))
+  const calls = new Map(clients.map((c) => [c.id, 0]))
   const serverCpu = new Map(clients.map((c) => [c.id, 0]))
   const elapsed = new Map(clients.map((c) => [c.id, 0]))
   for (let round = 0; round < options.rounds; round++) {
     for (const client of rotate(clients, round)) {
-      let next = 0
+      let done = 0
+      let open = true
       const worker = async () => {
-        while (next < options.calls) {
-          next++
+        while (open) {
           await client.create()
+          done++
         }
       }
       const serverStart = await options.serverCpu()
       const cpuStart = cpuMicros()
       const start = process.hrtime.bigint()
+      const timer = setTimeout(() => (open = false), options.millis)
       await Promise.all(Array.from({ length: options.concurrency }, worker))
+      clearTimeout(timer)
       const seconds = Number(process.hrtime.bigint() - start) / 1e9
       cpu.set(client.id, cpu.get(client.id)! + cpuMicros() - cpuStart)
+      calls.set(client.id, calls.get(client.id)! + done)
       serverCpu.set(client.id, serverCpu.get(client.id)! + (await options.serverCpu()) - serverStart)
       elapsed.set(client.id, elapsed.get(client.id)! + seconds)
-      rates.get(client.id)!.push(options.calls / seconds)
+      rates.get(client.id)!.push(done / seconds)
     }
   }
   return clients.map((client) => ({
     id: client.id,
     rounds: rates.get(client.id)!,
     median: median(rates.get(client.id)!),
-    cpuPerCall: cpu.get(client.id)! / (options.rounds * options.calls),
+    cpuPerCall: cpu.get(client.id)! / calls.get(client.id)!,
     serverLoad: serverCpu.get(client.id)! / 1e6 / elapsed.get(client.id)!
   }))
 }

@@ -457,7 +457,7 @@ ${throughputTable(r.throughput)}
 
 ## Memory over many calls — create at concurrency 16, one fresh process per client
 
-RSS after a warm-up of 2,000 calls and a GC, at each tenth of the calls (no forced GC), and at the end after a GC.
+RSS after a warm-up of 1,000 calls and a GC, at each tenth of the calls (no forced GC), and at the end after a GC.
 "second half" is the last checkpoint minus the middle one: a leak keeps growing there, a warm-up plateau does not.
 
 ${rssTable(r.rss)}

@@ -43,7 +43,7 @@ const run = async (count: number): Promise<void> => {
   await Promise.all(Array.from({ length: concurrency }, worker))
 }
 
-await run(2_000)
+await run(1_000)
 gc()
 const rssStart = mib(process.memoryUsage.rss())
 const heapStart = mib(process.memoryUsage().heapUsed)

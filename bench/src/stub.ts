@@ -203,7 +203,7 @@ const perCallCpu = (fn: () => unknown) => async () => {
 }
 
 const pass = async (order: ReadonlyArray<readonly [string, () => unknown]>): Promise<Map<string, StubTask>> => {
-  const bench = new Bench({ time, warmupTime: Math.round(time / 3), throws: true })
+  const bench = new Bench({ time, warmupTime: Math.round(time / 3), iterations: 12, warmupIterations: 4, throws: true })
   for (const [name, fn] of order) bench.add(name, perCallCpu(fn))
   await bench.run()
   const out = new Map<string, StubTask>()

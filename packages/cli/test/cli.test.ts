@@ -13,7 +13,7 @@ import { ExitCode } from "../src/ExitCode.js"
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const root = path.resolve(packageDir, "../..")
-const bin = path.join(packageDir, "dist", "bin.js")
+const bin = path.join(packageDir, "bin", "clerk-actor-tokens.js")
 const scratch = mkdtempSync(path.join(tmpdir(), "clerk-actor-tokens-"))
 
 interface Result {

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url"
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const root = path.resolve(packageDir, "../..")
-const bin = path.join(packageDir, "dist", "bin.js")
+const bin = path.join(packageDir, "bin", "clerk-emulator.js")
 
 interface Running {
   readonly child: ChildProcessWithoutNullStreams
