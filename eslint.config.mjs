@@ -3,7 +3,7 @@ import effect from "@effect/eslint-plugin"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "**/coverage/**", "**/docs/**", "**/*.mjs"] },
+  { ignores: ["**/dist/**", "**/build/**", "**/node_modules/**", "**/coverage/**", "**/docs/**", "**/*.mjs", "**/*.cjs", "**/bin/*.js", "bench/tmp/**"] },
   ...tseslint.configs.recommended,
   ...effect.configs.dprint,
   {

@@ -11,7 +11,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 
 export default defineConfig({
   root,
-  resolve: shared.resolve,
+  resolve: shared.resolve ?? {},
   test: {
     include: ["soak/**/*.soak.ts"],
     pool: "forks",

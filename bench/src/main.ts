@@ -6,11 +6,12 @@
  *   run under 5 minutes on 2 cores even when the machine is shared; `--rss-calls 100000` for the long soak);
  * - `--rss-clients a,b` / `BENCH_RSS_CLIENTS`: which clients the memory phase runs (default: raw undici, raw fetch,
  *   @clerk/backend, SDK over fetch, SDK over undici);
- * - `--quick` / `BENCH_QUICK=1`: a few seconds per phase, to try the harness (its numbers are not meant to be kept);
+ * - `--quick` / `BENCH_QUICK=1`: a few seconds per phase, to try the harness; writes to bench/dist/quick/, never over
+ *   RESULTS.md;
  * - `--report-only`: rewrite RESULTS.md and the chart from the last run's numbers (bench/dist/results.json).
  */
 import { spawn } from "node:child_process"
-import { readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as os from "node:os"
 import { fileURLToPath } from "node:url"
 import { analysis } from "./analysis.js"
@@ -191,14 +192,17 @@ const measure = async (): Promise<Results> => {
   }
 }
 
-const savedPath = `${benchDir}dist/results.json`
+// A quick run never replaces the committed RESULTS.md: it writes beside the build output.
+const outDir = quick ? `${benchDir}dist/quick/` : benchDir
+mkdirSync(outDir, { recursive: true })
+const savedPath = `${benchDir}dist/${quick ? "results.quick.json" : "results.json"}`
 const reportOnly = process.argv.includes("--report-only")
 const results: Results = reportOnly ? JSON.parse(readFileSync(savedPath, "utf8")) as Results : await measure()
 if (!reportOnly) writeFileSync(savedPath, JSON.stringify(results))
 
 const goalRows = goals(results)
-writeFileSync(`${benchDir}latency-ratios.svg`, chart(results.create.filter((row) => !isProbe(row.id))))
-writeFileSync(`${benchDir}RESULTS.md`, markdown(results, goalRows, analysis(results)))
+writeFileSync(`${outDir}latency-ratios.svg`, chart(results.create.filter((row) => !isProbe(row.id))))
+writeFileSync(`${outDir}RESULTS.md`, markdown(results, goalRows, analysis(results)))
 
 const summary = [
   "",
@@ -214,8 +218,6 @@ const summary = [
   "Throughput c16 (req/s):",
   ...results.throughput.map((row) => `  ${row.id.padEnd(18)} ${row.median.toFixed(0).padStart(6)}`),
   "",
-  `Wrote bench/RESULTS.md and bench/latency-ratios.svg; the run took ${
-    (results.env.seconds["total"] ?? 0).toFixed(0)
-  } s.`
+  `Wrote ${outDir}RESULTS.md and latency-ratios.svg; the run took ${(results.env.seconds["total"] ?? 0).toFixed(0)} s.`
 ]
 process.stdout.write(`${summary.join("\n")}\n`)

@@ -31,20 +31,20 @@ export interface ThroughputResult {
   readonly serverLoad: number
 }
 
-export const quantile = (sorted: Float64Array | ReadonlyArray<number>, q: number): number => {
+const quantile = (sorted: Float64Array | ReadonlyArray<number>, q: number): number => {
   if (sorted.length === 0) return Number.NaN
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
   return sorted[index]!
 }
 
-export const standardError = (values: ReadonlyArray<number>): number => {
+const standardError = (values: ReadonlyArray<number>): number => {
   if (values.length < 2) return Number.NaN
   const mean = values.reduce((a, b) => a + b, 0) / values.length
   const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)
   return Math.sqrt(variance / values.length)
 }
 
-export const median = (values: ReadonlyArray<number>): number => quantile([...values].sort((a, b) => a - b), 0.5)
+const median = (values: ReadonlyArray<number>): number => quantile([...values].sort((a, b) => a - b), 0.5)
 
 const cpuMicros = (): number => {
   const usage = process.cpuUsage()

@@ -8,7 +8,7 @@ import type { SequentialResult, ThroughputResult } from "./measure.js"
 import type { RssResult } from "./rss.js"
 import type { StubTask } from "./stub.js"
 
-export interface Environment {
+interface Environment {
   readonly date: string
   readonly node: string
   readonly cpu: string
@@ -61,7 +61,7 @@ const byId = <A extends { readonly id: ClientId }>(rows: ReadonlyArray<A>, id: C
   rows.find((row) => row.id === id)
 
 /** RSS change from the middle checkpoint to the last: a leak keeps growing, a warm-up plateau does not. */
-export const secondHalfGrowth = (row: RssResult): number =>
+const secondHalfGrowth = (row: RssResult): number =>
   row.rssCheckpoints.length < 2
     ? Number.NaN
     : row.rssCheckpoints[row.rssCheckpoints.length - 1]! -

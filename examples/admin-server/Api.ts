@@ -41,7 +41,7 @@ export class Unavailable extends Schema.TaggedError<Unavailable>()(
   HttpApiSchema.annotations({ status: 503 })
 ) {}
 
-export class ImpersonationsGroup extends HttpApiGroup.make("impersonations")
+class ImpersonationsGroup extends HttpApiGroup.make("impersonations")
   .add(
     HttpApiEndpoint.post("impersonate", "/impersonations")
       .setHeaders(StaffHeaders)

@@ -35,7 +35,8 @@ export const layer: Layer.Layer<AuditLog> = Layer.effect(
   AuditLog,
   Effect.map(Ref.make<ReadonlyArray<AuditEntry>>([]), (entries) =>
     AuditLog.of({
-      record: (entry) => Effect.zipRight(Ref.update(entries, (all) => [...all, entry]), Console.log(formatEntry(entry))),
+      record: (entry) =>
+        Effect.zipRight(Ref.update(entries, (all) => [...all, entry]), Console.log(formatEntry(entry))),
       entries: Ref.get(entries)
     }))
 )

@@ -65,5 +65,4 @@ export const ImpersonationsLive = HttpApiBuilder.group(AdminApi, "impersonations
           })
         )
         yield* audit.record({ action: "cancel", actor: staffId, user: revoked.userId, actorTokenId: revoked.id })
-      }))
-)
+      })))

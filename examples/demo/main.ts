@@ -6,15 +6,16 @@
  * steps that real Clerk can run: create, revoke, and the typed error of revoking twice.
  */
 import { ActorTokens, ClerkClient } from "@effect-clerk/client"
-import { EmulatorServer, Emulator } from "@effect-clerk/test-kit"
+import type { ActorToken } from "@effect-clerk/schema"
+import { Emulator, EmulatorServer } from "@effect-clerk/test-kit"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type { ActorToken } from "@effect-clerk/schema"
 
 const step = (n: number, what: string) => Console.log(`\n${n}. ${what}`)
 const show = (label: string, value: string) => Console.log(`   ${label.padEnd(8)} ${value}`)
@@ -59,13 +60,19 @@ const emulatorFlow = Effect.gen(function*() {
   }
 
   yield* step(4, "Create a second token and revoke it while it is pending")
-  const second = yield* ActorTokens.create({ userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb", actor: { sub: "user_support_42" } })
+  const second = yield* ActorTokens.create({
+    userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
+    actor: { sub: "user_support_42" }
+  })
   const revoked = yield* ActorTokens.revoke(second.id)
   yield* show("id", revoked.id)
   yield* show("status", `${second.status} → ${revoked.status}`)
 
   yield* step(5, "Revoke survives a 503: the emulator fails the next revoke once, the client retries it")
-  const third = yield* ActorTokens.create({ userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb", actor: { sub: "user_support_42" } })
+  const third = yield* ActorTokens.create({
+    userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
+    actor: { sub: "user_support_42" }
+  })
   const before = yield* server.emulator.requestCount("revoke")
   yield* server.emulator.injectFault(Emulator.Fault.Status({ status: 503 }), { operation: "revoke", times: 1 })
   const retried = yield* ActorTokens.revoke(third.id)
@@ -76,7 +83,10 @@ const emulatorFlow = Effect.gen(function*() {
   yield* step(6, "`create` is never resent after an ambiguous failure: it could mint a second live token")
   yield* server.emulator.injectFault(Emulator.Fault.Status({ status: 503 }), { operation: "create", times: 1 })
   const createsBefore = yield* server.emulator.requestCount("create")
-  const failed = yield* ActorTokens.create({ userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb", actor: { sub: "user_support_42" } })
+  const failed = yield* ActorTokens.create({
+    userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
+    actor: { sub: "user_support_42" }
+  })
     .pipe(Effect.flip)
   const creates = (yield* server.emulator.requestCount("create")) - createsBefore
   yield* show("error", `${failed._tag} after ${creates} request`)
@@ -99,8 +109,10 @@ const realClerkFlow = Effect.gen(function*() {
 })
 
 const EmulatorLive = Layer.unwrapEffect(
-  Effect.map(EmulatorServer.EmulatorServer, (server) =>
-    ClerkClient.layer({ secretKey: Redacted.make(Emulator.defaultSecretKey), apiUrl: server.url }))
+  Effect.map(
+    EmulatorServer.EmulatorServer,
+    (server) => ClerkClient.layer({ secretKey: Redacted.make(Emulator.defaultSecretKey), apiUrl: server.url })
+  )
 ).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provide(FetchHttpClient.layer))
 
 const RealClerkLive = ClerkClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
@@ -113,9 +125,14 @@ const main = Effect.gen(function*() {
   return yield* emulatorFlow.pipe(Effect.provide(EmulatorLive))
 })
 
-Effect.runPromiseExit(main).then((exit) => {
-  if (exit._tag === "Failure") {
-    console.error(`\nThe demo failed: ${String(exit.cause)}`)
-    process.exitCode = 1
-  }
-})
+Effect.runFork(
+  main.pipe(
+    Effect.catchAllCause((cause) =>
+      Console.error(`\nThe demo failed:\n${Cause.pretty(cause)}`).pipe(
+        Effect.zipRight(Effect.sync(() => {
+          process.exitCode = 1
+        }))
+      )
+    )
+  )
+)

@@ -96,7 +96,13 @@ export const make = (
     const baseClient = yield* HttpClient.HttpClient
     const limit = yield* Option.match(resolved.rateLimit, {
       onNone: () => Effect.succeed<Service["limit"]>(identity),
-      onSome: ({ interval, limit }) => RateLimiter.make({ limit, interval, algorithm: "fixed-window" })
+      onSome: ({ interval, limit }) =>
+        Effect.map(
+          RateLimiter.make({ limit, interval, algorithm: "fixed-window" }),
+          // Take the permit, then yield: the waiters a new window releases all take their permits before any of them
+          // runs its request, so the next window starts on time rather than after the batch's synchronous work.
+          (limiter): Service["limit"] => (effect) => Effect.zipRight(limiter(Effect.yieldNow()), effect)
+        )
     })
     const httpClient = baseClient.pipe(
       HttpClient.mapRequest((request) =>

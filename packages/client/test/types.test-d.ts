@@ -2,8 +2,8 @@ import { ActorTokens, type ClerkClient, type ClerkError } from "@effect-clerk/cl
 import { ClerkClient as Client } from "@effect-clerk/client"
 import type { ActorToken } from "@effect-clerk/schema"
 import type { HttpClient } from "@effect/platform"
-import { describe, expectTypeOf, it } from "vitest"
 import type { ConfigError, Effect, Layer, Redacted } from "effect"
+import { describe, expectTypeOf, it } from "vitest"
 
 type Tag<E> = E extends { readonly _tag: infer T } ? T : never
 type Every =

@@ -93,8 +93,7 @@ const NonNegativeInt = (name: string) =>
 const PositiveInt = (name: string) =>
   Schema.Number.pipe(Schema.filter((n) => (Number.isSafeInteger(n) && n > 0) || `${name} must be a whole number ≥ 1`))
 
-/** @internal */
-export const defaults = {
+const defaults = {
   apiUrl: "https://api.clerk.com",
   apiVersion: "v1",
   clerkApiVersion: "2026-05-12",

@@ -1,7 +1,7 @@
 import { Json } from "@effect-clerk/schema"
 
-/** @internal The largest nesting depth accepted in actor claims (Clerk puts them in a JWT: they stay small). */
-export const maxClaimDepth = 32
+/** The largest nesting depth accepted in actor claims (Clerk puts them in a JWT: they stay small). */
+const maxClaimDepth = 32
 
 /**
  * @internal
