@@ -30,10 +30,10 @@ import {
 } from "../ClerkError.js"
 import type { ClerkStatusError, TransportFailureReason } from "../ClerkError.js"
 
-/** @internal The largest response body the client reads; a larger one is refused without being buffered. */
-export const maxResponseBytes = 1024 * 1024
+/** The largest response body the client reads; a larger one is refused without being buffered. */
+const maxResponseBytes = 1024 * 1024
 
-/** @internal What an operation needs from the configured client. */
+/** What an operation needs from the configured client. */
 export interface Transport {
   readonly httpClient: HttpClient.HttpClient
   readonly maxRetries: number
@@ -43,7 +43,7 @@ export interface Transport {
   readonly limit: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
-/** @internal */
+/** */
 export interface Call<A, I> {
   readonly operation: string
   readonly request: HttpClientRequest.HttpClientRequest
@@ -101,8 +101,8 @@ const describeReason: Record<TransportFailureReason, string> = {
   Unknown: "the request failed before a response arrived"
 }
 
-/** @internal Keeps only the reason and the error code of a transport failure: never the request or its headers. */
-export const transportError = (error: HttpClientError.HttpClientError): ClerkTransportError => {
+/** Keeps only the reason and the error code of a transport failure: never the request or its headers. */
+const transportError = (error: HttpClientError.HttpClientError): ClerkTransportError => {
   const codes = errorCodes(error.cause)
   const code = codes.find((c) => c in reasonByCode)
   const reason: TransportFailureReason = code !== undefined ? reasonByCode[code]! : "Unknown"
@@ -134,7 +134,29 @@ const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => 
   return out
 }
 
+const declaredLength = (response: HttpClientResponse.HttpClientResponse): number | undefined => {
+  const value = response.headers["content-length"]
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined
+}
+
 const readBody = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<RawResponse, HttpClientError.ResponseError> => {
+  // The common case — an uncompressed body whose declared length is within the limit — is read in one go: HTTP
+  // framing stops at the declared length. Any other body is streamed and refused once it passes the limit.
+  const length = declaredLength(response)
+  if (length !== undefined && length <= maxResponseBytes && response.headers["content-encoding"] === undefined) {
+    return Effect.map(response.text, (body) => ({
+      status: response.status,
+      headers: response.headers,
+      body,
+      tooLarge: false
+    }))
+  }
+  return readBodyStream(response)
+}
+
+const readBodyStream = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<RawResponse, HttpClientError.ResponseError> =>
   response.stream.pipe(
@@ -201,8 +223,8 @@ const statusText: Record<number, string> = {
   504: "Gateway Timeout"
 }
 
-/** @internal Reads `Retry-After` as seconds or as an HTTP date; `None` when absent or unreadable. */
-export const parseRetryAfter = (value: string | undefined, nowMillis: number): Option.Option<Duration.Duration> => {
+/** Reads `Retry-After` as seconds or as an HTTP date; `None` when absent or unreadable. */
+const parseRetryAfter = (value: string | undefined, nowMillis: number): Option.Option<Duration.Duration> => {
   if (value === undefined) return Option.none()
   const trimmed = value.trim()
   if (/^\d+$/.test(trimmed)) return Option.some(Duration.seconds(Number(trimmed)))
@@ -211,8 +233,8 @@ export const parseRetryAfter = (value: string | undefined, nowMillis: number): O
   return Option.some(Duration.millis(Math.max(0, date - nowMillis)))
 }
 
-/** @internal The deepest `meta` an error entry keeps; a deeper one is dropped (see {@link boundedMeta}). */
-export const maxMetaDepth = 32
+/** The deepest `meta` an error entry keeps; a deeper one is dropped (see {@link boundedMeta}). */
+const maxMetaDepth = 32
 
 const nestedDeeperThan = (value: unknown, limit: number): boolean => {
   const stack: Array<readonly [unknown, number]> = [[value, 0]]
@@ -301,6 +323,9 @@ export const issuePaths = (issue: ParseResult.ParseIssue): Array<string> => {
   return [...paths]
 }
 
+/** The deepest success body decoded: an actor token is 3 levels deep plus the actor's claims (at most 32 deep). */
+const maxSuccessDepth = 40
+
 const decodeSuccess = <A, I>(
   schema: Schema.Schema<A, I>,
   raw: RawResponse
@@ -326,6 +351,16 @@ const decodeSuccess = <A, I>(
       })
     )
   }
+  if (nestedDeeperThan(json, maxSuccessDepth)) {
+    // Valid JSON, but no actor token nests this deep, and printing such a value would overflow the stack.
+    return Effect.fail(
+      new ClerkDecodeError({
+        status: raw.status,
+        reason: "SchemaMismatch",
+        message: `the response body is nested deeper than ${maxSuccessDepth} levels`
+      })
+    )
+  }
   return Schema.decodeUnknown(schema)(json, { errors: "all", onExcessProperty: "ignore" }).pipe(
     Effect.mapError((error) => {
       // Only the paths are reported: the values may be credentials (token, url).
@@ -346,8 +381,8 @@ const decodeSuccess = <A, I>(
 const provablyNotSent = (error: ClerkTransportError): boolean =>
   error.reason === "ConnectionRefused" || error.reason === "DnsLookupFailed"
 
-/** @internal Whether an attempt that failed with `error` may be sent again. */
-export const isRetryable = (
+/** Whether an attempt that failed with `error` may be sent again. */
+const isRetryable = (
   transport: Pick<Transport, "maxRetryAfter" | "retryCreateOnAmbiguousFailure">,
   idempotent: boolean,
   error: AttemptError
@@ -365,10 +400,10 @@ export const isRetryable = (
   }
 }
 
-/** @internal The first wait; each retry doubles it, up to {@link maxBackoff}, then ±20 % jitter. */
-export const baseBackoff = Duration.millis(250)
-/** @internal */
-export const maxBackoff = Duration.seconds(8)
+/** The first wait; each retry doubles it, up to {@link maxBackoff}, then ±20 % jitter. */
+const baseBackoff = Duration.millis(250)
+/** */
+const maxBackoff = Duration.seconds(8)
 
 const retrySchedule = (
   transport: Transport,
@@ -395,7 +430,7 @@ const retrySchedule = (
 const describeFailure = (error: AttemptError): string =>
   error._tag === "ClerkTransportError" ? `${error._tag} (${error.reason})` : `${error._tag} (${error.status})`
 
-/** @internal Runs a call: attempts with timeout and retries, then maps the final response. */
+/** Runs a call: attempts with timeout and retries, then maps the final response. */
 export const execute = <A, I>(
   transport: Transport,
   call: Call<A, I>
@@ -417,8 +452,15 @@ export const execute = <A, I>(
         Effect.logDebug(`Clerk ${call.operation}: attempt ${attempts} failed with ${describeFailure(error)}`)
       )
     )
-    return attempt.pipe(
-      Effect.retry(retrySchedule(transport, call.idempotent)),
+    const retried = transport.maxRetries === 0 ? attempt : attempt.pipe(
+      // The first attempt runs bare; the schedule is entered only once it has failed, with that failure as its input.
+      Effect.catchAll((first) => {
+        let replayed = false
+        const again = Effect.suspend(() => replayed ? attempt : (replayed = true, Effect.fail(first)))
+        return Effect.retry(again, retrySchedule(transport, call.idempotent))
+      })
+    )
+    return retried.pipe(
       Effect.flatMap((raw) => decodeSuccess(call.success, raw)),
       Effect.onExit(() =>
         Effect.annotateCurrentSpan({

@@ -14,12 +14,13 @@ import { ActorToken } from "@effect-clerk/schema"
 import { Emulator, Fixtures, Mock, Observe, TestClerk } from "@effect-clerk/test-kit"
 import { HttpClient, HttpClientResponse } from "@effect/platform"
 import { afterAll, assert, beforeAll, expect, layer } from "@effect/vitest"
-import { Duration, Effect, Either, FastCheck as fc, Layer, Option, Redacted, Schema } from "effect"
+import { Duration, Effect, Either, Exit, FastCheck as fc, Layer, Option, Redacted, Schema } from "effect"
 import {
   callBound,
   capturedText,
   classify,
   fastCheckParameters,
+  leakedFrom,
   leaks,
   type Outcome,
   renderings,
@@ -71,6 +72,7 @@ const specialBodies: ReadonlyArray<string> = [
   "x".repeat(MiB + 1),
   tokenOfSize(MiB),
   tokenOfSize(MiB + 1),
+  // Fewer than 1 Mi characters, more than 1 MiB: the limit counts bytes.
   `${tokenJson().slice(0, -1)},"padding":"${"é".repeat(MiB / 2)}"}`,
   nestedArray,
   nestedObject,
@@ -185,6 +187,19 @@ const tagByStatus: Record<number, string> = {
 
 type Prediction = { readonly _tag: "Success" } | { readonly _tag: string; readonly reason?: string }
 
+/** The nesting depth of a JSON value (a scalar is 0), counted without recursion. */
+const depthOf = (value: unknown): number => {
+  let deepest = 0
+  const stack: Array<readonly [unknown, number]> = [[value, 0]]
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!
+    if (typeof current !== "object" || current === null) continue
+    deepest = Math.max(deepest, depth + 1)
+    for (const child of Object.values(current)) stack.push([child, depth + 1])
+  }
+  return deepest
+}
+
 /**
  * What the client must answer, from the status and the bytes on the wire alone: a 2xx is decoded (size, then JSON,
  * then shape); any other status is mapped to its error class whatever the body.
@@ -203,6 +218,8 @@ const predict = (statusCode: number, bytes: Uint8Array): Prediction => {
   } catch {
     return { _tag: "ClerkDecodeError", reason: "InvalidJson" }
   }
+  // No actor token nests deeper than 40 levels; a deeper body is refused before it is decoded.
+  if (depthOf(json) > 40) return { _tag: "ClerkDecodeError", reason: "SchemaMismatch" }
   return Either.isRight(decodeToken(json, { onExcessProperty: "ignore" }))
     ? { _tag: "Success" }
     : { _tag: "ClerkDecodeError", reason: "SchemaMismatch" }
@@ -371,6 +388,26 @@ const bytes = fc.oneof(
   )
 )
 
+layer(Layer.empty)("error entries stay printable", (it) => {
+  it.effect("a meta nested too deep to print is dropped; the entry, and a shallow meta, are kept", () =>
+    Effect.gen(function*() {
+      const deepMeta = `{"errors":[{"code":"deep","message":"m","long_message":"Deep.","meta":{"d":${nestedArray}}},` +
+        `{"code":"shallow","message":"m","meta":{"param_name":"actor.sub"}}],"clerk_trace_id":"trace_1"}`
+      const error = yield* ActorTokens.revoke("act_1").pipe(
+        Effect.flip,
+        Effect.provide(Mock.layer({ revoke: Mock.respond(400, deepMeta) }, clientOptions))
+      )
+      assert(error._tag === "ClerkBadRequest")
+      expect(error.errors).toEqual([
+        { code: "deep", message: "m", longMessage: "Deep." },
+        { code: "shallow", message: "m", longMessage: "", meta: { param_name: "actor.sub" } }
+      ])
+      expect(error.message).toBe("Deep.")
+      expect(error.clerkTraceId).toBe("trace_1")
+      expect(JSON.parse(JSON.stringify(error))).toMatchObject({ _tag: "ClerkBadRequest", status: 400 })
+    }))
+})
+
 layer(Layer.empty)("fuzzing raw bytes", (it) => {
   it.effect.prop(
     "random bytes and invalid UTF-8: a token or the predicted typed error, never a defect",
@@ -413,7 +450,9 @@ layer(Layer.empty)("valid params round-trip through the emulator", (it) => {
     ([params]) =>
       Effect.gen(function*() {
         const emulator = yield* Emulator.Emulator
-        const token = yield* ActorTokens.create(params)
+        const exit = yield* Effect.exit(ActorTokens.create(params))
+        assert(Exit.isSuccess(exit), "valid params must be accepted")
+        const token = exit.value
         const [stored, ...others] = yield* emulator.tokens
         expect(others).toEqual([])
         assert(stored !== undefined)
@@ -431,7 +470,14 @@ layer(Layer.empty)("valid params round-trip through the emulator", (it) => {
         expect(token.status).toBe("pending")
         expect(Redacted.value(token.token!)).toBe(Redacted.value(stored.token!))
         expect(Redacted.value(token.url!)).toBe(Redacted.value(stored.url!))
-      }).pipe(Effect.provide(TestClerk.layer({ client: { maxRetries: 0 } }))),
+        const secrets = [sentinelKey, sentinelKeyCore, Redacted.value(stored.token!), Redacted.value(stored.url!)]
+        expect(yield* leakedFrom(exit, secrets)).toEqual([])
+      }).pipe(
+        Effect.provide(Layer.merge(
+          TestClerk.layer({ emulator: { secretKey: sentinelKey }, client: { maxRetries: 0 } }),
+          Observe.layer
+        ))
+      ),
     { fastCheck: fastCheckParameters(100), timeout: 60_000 }
   )
 })
@@ -506,7 +552,19 @@ const checkId = (id: string) =>
       expect(outcome.error._tag).toBe("ClerkInvalidInput")
       expect(requests).toHaveLength(0)
     }
-  }).pipe(Effect.provide(Mock.layer({ revoke: Mock.actorToken({ status: "revoked" }) }, clientOptions)))
+    expect(yield* leakedFrom(exit, [sentinelKey, sentinelKeyCore, sentinelTicket, sentinelUrl])).toEqual([])
+  }).pipe(
+    Effect.provide(Layer.merge(
+      Mock.layer({
+        revoke: Mock.actorToken({
+          status: "revoked",
+          token: Redacted.make(sentinelTicket),
+          url: Redacted.make(sentinelUrl)
+        })
+      }, clientOptions),
+      Observe.layer
+    ))
+  )
 
 layer(Layer.empty)("arbitrary strings as ids", (it) => {
   it.effect("the explicit hostile ids", () => Effect.forEach(explicitIds, checkId, { discard: true }))

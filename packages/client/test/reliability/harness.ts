@@ -131,6 +131,13 @@ export const leaks = (
     secrets.filter((secret) => all.some((text) => text.includes(secret))).map((secret) => `${secret} in ${where}`)
   )
 
+/** The secrets found in the captured logs and spans or in the renderings of the call's result. */
+export const leakedFrom = (
+  exit: Exit.Exit<unknown, unknown>,
+  secrets: ReadonlyArray<string>
+): Effect.Effect<ReadonlyArray<string>, never, Observe.Captured> =>
+  Effect.map(capturedText, (text) => leaks({ "logs and spans": [text], renderings: renderings(exit) }, secrets))
+
 // ---------------------------------------------------------------------------------------------------------------
 // time bounds
 // ---------------------------------------------------------------------------------------------------------------

@@ -7,13 +7,21 @@
  */
 import { ActorTokens, ClerkClient } from "@effect-clerk/client"
 import { ActorToken } from "@effect-clerk/schema"
-import { Fixtures, Mock } from "@effect-clerk/test-kit"
+import { Fixtures, Mock, Observe } from "@effect-clerk/test-kit"
 import { FetchHttpClient, HttpClient, HttpClientResponse } from "@effect/platform"
 import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Deferred, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Schema, TestClock } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { callBound, classify, runBounded, watchUnhandledRejections } from "./harness.js"
+import {
+  callBound,
+  classify,
+  leakedFrom,
+  runBounded,
+  sentinelKey,
+  sentinelKeyCore,
+  watchUnhandledRejections
+} from "./harness.js"
 
 const MiB = 1024 * 1024
 const GiB = 1024 * MiB
@@ -99,10 +107,22 @@ const pump = (response: Http.ServerResponse, exchange: Exchange, total: number, 
   next()
 }
 
+/** The real client over the real `fetch`, with the sentinel key and every log and span captured. */
 const clerkOver = (origin: string, options: Partial<ClerkClient.Options> = {}) =>
-  ClerkClient.layer({ secretKey: Redacted.make("sk_test_limits"), apiUrl: origin, maxRetries: 0, ...options }).pipe(
-    Layer.provide(FetchHttpClient.layer)
+  Layer.merge(
+    ClerkClient.layer({ secretKey: Redacted.make(sentinelKey), apiUrl: origin, maxRetries: 0, ...options }).pipe(
+      Layer.provide(FetchHttpClient.layer)
+    ),
+    Observe.layer
   )
+
+/** Runs the call and checks that the key shows up in no log, span or rendering of the error. */
+const flipChecked = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const exit = yield* Effect.exit(effect)
+    expect(yield* leakedFrom(exit, [sentinelKey, sentinelKeyCore])).toEqual([])
+    return yield* Effect.flip(exit)
+  })
 
 // ---------------------------------------------------------------------------------------------------------------
 // body size
@@ -116,7 +136,7 @@ describe("a body over 1 MiB is refused without being buffered", () => {
         pump(response, exchange, GiB)
       })
       const started = performance.now()
-      const error = yield* ActorTokens.revoke("act_1").pipe(Effect.flip, Effect.provide(clerkOver(server.origin)))
+      const error = yield* flipChecked(ActorTokens.revoke("act_1")).pipe(Effect.provide(clerkOver(server.origin)))
       const elapsed = performance.now() - started
       expect(error).toMatchObject({ _tag: "ClerkDecodeError", status: 200, reason: "BodyTooLarge" })
       const [exchange] = server.exchanges
@@ -139,8 +159,7 @@ describe("a body over 1 MiB is refused without being buffered", () => {
         response.writeHead(503, { "content-type": "text/html", "content-length": String(GiB) })
         pump(response, exchange, GiB, "<")
       })
-      const error = yield* ActorTokens.create({ userId: "user_1", actor: { sub: "user_2" } }).pipe(
-        Effect.flip,
+      const error = yield* flipChecked(ActorTokens.create({ userId: "user_1", actor: { sub: "user_2" } })).pipe(
         Effect.provide(clerkOver(server.origin))
       )
       expect(error).toMatchObject({ _tag: "ClerkServerError", status: 503, errors: [] })
@@ -226,8 +245,7 @@ describe("a stalled body is ended by the per-attempt timeout", () => {
     Effect.gen(function*() {
       const server = yield* serve(stallAfterHeaders)
       const headers = yield* Deferred.make<void>()
-      const fiber = yield* ActorTokens.revoke("act_1").pipe(
-        Effect.flip,
+      const fiber = yield* flipChecked(ActorTokens.revoke("act_1")).pipe(
         Effect.provide(clerkOver(server.origin, {
           timeout: "5 seconds",
           transformClient: HttpClient.tap(() => Deferred.succeed(headers, undefined))
@@ -250,8 +268,7 @@ describe("a stalled body is ended by the per-attempt timeout", () => {
     Effect.gen(function*() {
       const server = yield* serve(stallAfterHeaders)
       const started = performance.now()
-      const error = yield* ActorTokens.revoke("act_1").pipe(
-        Effect.flip,
+      const error = yield* flipChecked(ActorTokens.revoke("act_1")).pipe(
         Effect.provide(clerkOver(server.origin, { timeout: "300 millis", maxRetries: 1 }))
       )
       const elapsed = performance.now() - started
