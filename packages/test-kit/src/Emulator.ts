@@ -758,6 +758,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
 /**
  * A layer of a fresh emulator.
  *
+ * @example
+ * ```ts
+ * import { Emulator, TestClerk } from "@effect-clerk/test-kit"
+ * import { Layer } from "effect"
+ *
+ * // The emulator with a monthly quota of 5, and its in-memory HttpClient for your own ClerkClient layer.
+ * const EmulatorLive = Emulator.layer({ monthlyQuota: 5 })
+ * const HttpLive = TestClerk.layerHttpClient.pipe(Layer.provide(EmulatorLive))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -115,6 +115,17 @@ export const make = (
 /**
  * A layer of a running server and its emulator: provides `EmulatorServer` and `Emulator.Emulator`.
  *
+ * @example
+ * ```ts
+ * import { EmulatorServer } from "@effect-clerk/test-kit"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const server = yield* EmulatorServer.EmulatorServer
+ *   yield* Effect.log(`point CLERK_API_URL at ${server.url}`)
+ * }).pipe(Effect.provide(EmulatorServer.layer({ port: 0, rateLimit: {} })))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

@@ -60,6 +60,20 @@ export const httpClient = (emulator: Emulator.Service): HttpClient.HttpClient =>
 /**
  * The in-memory `HttpClient` of the `Emulator` in context.
  *
+ * @example
+ * ```ts
+ * import { ClerkClient } from "@effect-clerk/client"
+ * import { Emulator, TestClerk } from "@effect-clerk/test-kit"
+ * import { Layer, Redacted } from "effect"
+ *
+ * // Your own client options over the in-memory emulator.
+ * const ClerkTest = ClerkClient.layer({
+ *   secretKey: Redacted.make(Emulator.defaultSecretKey),
+ *   apiUrl: Emulator.defaultBaseUrl,
+ *   maxRetries: 0
+ * }).pipe(Layer.provide(TestClerk.layerHttpClient), Layer.provideMerge(Emulator.layer()))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
