@@ -9,19 +9,7 @@ import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { ClerkClient } from "./ClerkClient.js"
-import type {
-  ClerkBadRequest,
-  ClerkDecodeError,
-  ClerkForbidden,
-  ClerkNotFound,
-  ClerkPaymentRequired,
-  ClerkRateLimited,
-  ClerkServerError,
-  ClerkTransportError,
-  ClerkUnauthorized,
-  ClerkUnexpectedStatus,
-  ClerkUnprocessableEntity
-} from "./ClerkError.js"
+import type { ClerkError } from "./ClerkError.js"
 import { ClerkInvalidInput } from "./ClerkError.js"
 import * as InternalHttp from "./internal/http.js"
 import * as InternalInput from "./internal/input.js"
@@ -44,7 +32,8 @@ export interface CreateParams {
 }
 
 /**
- * Every way {@link create} can fail. The Clerk codes met in practice:
+ * Every way {@link create} can fail: the whole {@link ClerkError} union, since the server can answer any status. The
+ * Clerk codes met in practice:
  * - `ClerkUnprocessableEntity`: `form_param_missing`, `form_param_unknown`, `form_param_value_invalid`,
  *   `impersonation_limit_exceeded` (monthly quota used up);
  * - `ClerkPaymentRequired`: impersonation is not on the plan;
@@ -55,22 +44,10 @@ export interface CreateParams {
  * @since 0.1.0
  * @category errors
  */
-export type CreateActorTokenError =
-  | ClerkInvalidInput
-  | ClerkBadRequest
-  | ClerkUnauthorized
-  | ClerkPaymentRequired
-  | ClerkForbidden
-  | ClerkNotFound
-  | ClerkUnprocessableEntity
-  | ClerkRateLimited
-  | ClerkServerError
-  | ClerkUnexpectedStatus
-  | ClerkTransportError
-  | ClerkDecodeError
+export type CreateActorTokenError = ClerkError
 
 /**
- * Every way {@link revoke} can fail. The Clerk codes met in practice:
+ * Every way {@link revoke} can fail: the whole {@link ClerkError} union. The Clerk codes met in practice:
  * - `ClerkBadRequest`: `actor_token_cannot_be_revoked_code` — the token is `accepted` or already `revoked`;
  * - `ClerkNotFound`: `resource_not_found` — no token with this id;
  * - `ClerkUnauthorized` / `ClerkForbidden`, `ClerkRateLimited`, `ClerkServerError` as for {@link create}.
@@ -78,19 +55,7 @@ export type CreateActorTokenError =
  * @since 0.1.0
  * @category errors
  */
-export type RevokeActorTokenError =
-  | ClerkInvalidInput
-  | ClerkBadRequest
-  | ClerkUnauthorized
-  | ClerkPaymentRequired
-  | ClerkForbidden
-  | ClerkNotFound
-  | ClerkUnprocessableEntity
-  | ClerkRateLimited
-  | ClerkServerError
-  | ClerkUnexpectedStatus
-  | ClerkTransportError
-  | ClerkDecodeError
+export type RevokeActorTokenError = ClerkError
 
 const describeIssues = (error: ParseResult.ParseError): string => {
   try {

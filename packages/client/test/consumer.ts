@@ -43,24 +43,6 @@ assertType<
   >
 >()
 
-type Tags<E> = E extends { readonly _tag: infer T } ? T : never
-type AllTags =
-  | "ClerkBadRequest"
-  | "ClerkUnauthorized"
-  | "ClerkPaymentRequired"
-  | "ClerkForbidden"
-  | "ClerkNotFound"
-  | "ClerkUnprocessableEntity"
-  | "ClerkRateLimited"
-  | "ClerkServerError"
-  | "ClerkUnexpectedStatus"
-  | "ClerkInvalidInput"
-  | "ClerkTransportError"
-  | "ClerkDecodeError"
-assertType<Equals<Tags<ActorTokens.CreateActorTokenError>, AllTags>>()
-assertType<Equals<Tags<ActorTokens.RevokeActorTokenError>, AllTags>>()
-assertType<Equals<Tags<ClerkError.ClerkError>, AllTags>>()
-
 // A program a consumer writes: handle one error by tag, provide the layers, run.
 export const program: Effect.Effect<
   string,
