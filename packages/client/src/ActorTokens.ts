@@ -13,6 +13,7 @@ import type { ClerkError } from "./ClerkError.js"
 import { ClerkInvalidInput } from "./ClerkError.js"
 import * as InternalHttp from "./internal/http.js"
 import * as InternalInput from "./internal/input.js"
+import * as InternalJson from "./internal/json.js"
 
 /**
  * The parameters of {@link create}, as plain values: they are checked when the effect runs.
@@ -65,7 +66,7 @@ const describeIssues = (error: ParseResult.ParseError): string => {
       .join("; ")
   } catch {
     // A message formats the value: untyped input nested too deep to print overflows the stack. Name the fields only.
-    return InternalHttp.issuePaths(error.issue).slice(0, 5).map((path) => `${path}: invalid value`).join("; ")
+    return InternalJson.issuePaths(error.issue).slice(0, 5).map((path) => `${path}: invalid value`).join("; ")
   }
 }
 

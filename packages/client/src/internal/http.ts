@@ -11,7 +11,6 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import type * as ParseResult from "effect/ParseResult"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -29,6 +28,7 @@ import {
   ClerkUnprocessableEntity
 } from "../ClerkError.js"
 import type { ClerkStatusError, TransportFailureReason } from "../ClerkError.js"
+import { issuePaths, nestedDeeperThan } from "./json.js"
 
 /** The largest response body the client reads; a larger one is refused without being buffered. */
 const maxResponseBytes = 1024 * 1024
@@ -236,17 +236,6 @@ const parseRetryAfter = (value: string | undefined, nowMillis: number): Option.O
 /** The deepest `meta` an error entry keeps; a deeper one is dropped (see {@link boundedMeta}). */
 const maxMetaDepth = 32
 
-const nestedDeeperThan = (value: unknown, limit: number): boolean => {
-  const stack: Array<readonly [unknown, number]> = [[value, 0]]
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!
-    if (typeof current !== "object" || current === null) continue
-    if (depth >= limit) return true
-    for (const child of Object.values(current)) stack.push([child, depth + 1])
-  }
-  return false
-}
-
 /**
  * An error must stay safe to print and serialise: an entry's `meta` nested deeper than {@link maxMetaDepth} levels
  * (which `JSON.stringify` or `util.inspect` could not render without overflowing the stack) is dropped.
@@ -292,35 +281,6 @@ const statusError = (raw: RawResponse, nowMillis: number): ClerkStatusError => {
       })
   }
   return raw.status >= 500 && raw.status <= 599 ? new ClerkServerError(fields) : new ClerkUnexpectedStatus(fields)
-}
-
-/**
- * @internal The paths of a decode failure, read from the issue tree without rendering a message: a message would
- * format the value (a credential, or JSON nested too deep to print without overflowing the stack).
- */
-export const issuePaths = (issue: ParseResult.ParseIssue): Array<string> => {
-  const paths = new Set<string>()
-  const stack: Array<readonly [ParseResult.ParseIssue, ReadonlyArray<PropertyKey>]> = [[issue, []]]
-  while (stack.length > 0) {
-    const [current, path] = stack.pop()!
-    switch (current._tag) {
-      case "Pointer":
-        stack.push([current.issue, path.concat(current.path)])
-        break
-      case "Composite": {
-        const inner = Array.isArray(current.issues) ? current.issues : [current.issues]
-        for (let i = inner.length - 1; i >= 0; i--) stack.push([inner[i]!, path])
-        break
-      }
-      case "Refinement":
-      case "Transformation":
-        stack.push([current.issue, path])
-        break
-      default:
-        paths.add(path.length === 0 ? "(root)" : path.map(String).join("."))
-    }
-  }
-  return [...paths]
 }
 
 /** The deepest success body decoded: an actor token is 3 levels deep plus the actor's claims (at most 32 deep). */

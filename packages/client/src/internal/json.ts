@@ -1,0 +1,46 @@
+/**
+ * Helpers over JSON values and schema parse issues that never recurse on the value, so no input — however deeply
+ * nested, even cyclic — can overflow the stack.
+ */
+import type * as ParseResult from "effect/ParseResult"
+
+/** Whether `value` holds an object or array more than `limit` levels down (a scalar is at level 0). */
+export const nestedDeeperThan = (value: unknown, limit: number): boolean => {
+  const stack: Array<readonly [unknown, number]> = [[value, 0]]
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!
+    if (typeof current !== "object" || current === null) continue
+    if (depth >= limit) return true
+    for (const child of Object.values(current)) stack.push([child, depth + 1])
+  }
+  return false
+}
+
+/**
+ * The paths of a decode failure, read from the issue tree without rendering a message: a message would
+ * format the value (a credential, or JSON nested too deep to print without overflowing the stack).
+ */
+export const issuePaths = (issue: ParseResult.ParseIssue): Array<string> => {
+  const paths = new Set<string>()
+  const stack: Array<readonly [ParseResult.ParseIssue, ReadonlyArray<PropertyKey>]> = [[issue, []]]
+  while (stack.length > 0) {
+    const [current, path] = stack.pop()!
+    switch (current._tag) {
+      case "Pointer":
+        stack.push([current.issue, path.concat(current.path)])
+        break
+      case "Composite": {
+        const inner = Array.isArray(current.issues) ? current.issues : [current.issues]
+        for (let i = inner.length - 1; i >= 0; i--) stack.push([inner[i]!, path])
+        break
+      }
+      case "Refinement":
+      case "Transformation":
+        stack.push([current.issue, path])
+        break
+      default:
+        paths.add(path.length === 0 ? "(root)" : path.map(String).join("."))
+    }
+  }
+  return [...paths]
+}
