@@ -237,12 +237,17 @@ export const ClerkError: Schema.Union<[
 )
 
 /**
- * The configuration given to `ClerkClient.layer` was refused. The message names the option, never the key's value.
+ * The configuration given to `ClerkClient.layer` was refused. It names the option, never the key's value: `option`
+ * is the option's path (`"rateLimit.limit"`), `reason` says what is wrong with it, and `message` is both in a
+ * sentence.
  *
  * @since 0.1.0
  * @category errors
  */
 export class ClerkConfigError extends Schema.TaggedError<ClerkConfigError>()("ClerkConfigError", {
+  /** The refused option's path, e.g. `"secretKey"` or `"rateLimit.interval"`; `"options"` for the whole object. */
   option: Schema.String,
+  /** What is wrong with it, e.g. `"the secret key is empty"`. */
+  reason: Schema.String,
   message: Schema.String
 }) {}

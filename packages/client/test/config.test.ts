@@ -51,7 +51,8 @@ describe("ClerkClient.layer validation", () => {
         expect(error._tag).toBe("ClerkConfigError")
         if (error._tag !== "ClerkConfigError") return
         expect(error.option).toBe(option)
-        expect(error.message).toContain(option)
+        expect(error.reason).not.toBe("")
+        expect(error.message).toBe(`Invalid ClerkClient option "${option}": ${error.reason}`)
         expectNoKey(error)
         const key = options.secretKey ? Redacted.value(options.secretKey) : SECRET
         if (key.length > 0) expectNoKey(error, key)

@@ -129,10 +129,8 @@ export const resolve = (
     Effect.mapError((error) => {
       const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
       const option = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : "options"
-      return new ClerkConfigError({
-        option,
-        message: `Invalid ClerkClient option "${option}": ${issue?.message ?? "invalid value"}`
-      })
+      const reason = issue?.message ?? "invalid value"
+      return new ClerkConfigError({ option, reason, message: `Invalid ClerkClient option "${option}": ${reason}` })
     }),
     Effect.map((decoded): ResolvedOptions => ({
       secretKey: decoded.secretKey,
