@@ -2,7 +2,7 @@
  * The fixed data of every benchmark: the create parameters, the secret key, and the Clerk-shaped JSON the loopback
  * server answers with — encoded by `@effect-clerk/schema`, never typed by hand.
  */
-import { ActorToken, ClerkErrors, Ids } from "@effect-clerk/schema"
+import { ActorToken, ClerkErrorBody, Ids } from "@effect-clerk/schema"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
@@ -46,7 +46,7 @@ export const revokedJson: string = JSON.stringify(encodeToken(token("revoked")))
 
 /** The body of any other route: Clerk's 404. */
 export const notFoundJson: string = JSON.stringify(
-  Schema.encodeSync(ClerkErrors.ClerkErrors)({
+  Schema.encodeSync(ClerkErrorBody.ClerkErrorBody)({
     errors: [{ code: "resource_not_found", message: "not found", longMessage: "Resource not found" }],
     clerkTraceId: "bench"
   })

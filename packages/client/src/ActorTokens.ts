@@ -1,19 +1,13 @@
 /**
- * The two actor-token operations of Clerk's Backend API.
+ * The two actor-token operations of Clerk's Backend API, as accessors of the `ClerkClient` in context:
+ * `ActorTokens.create(params)` runs `clerkClient.actorTokens.create(params)`.
  *
  * @since 0.1.0
  */
-import { ActorToken, Ids } from "@effect-clerk/schema"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type { ActorToken } from "@effect-clerk/schema"
 import * as Effect from "effect/Effect"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
 import { ClerkClient } from "./ClerkClient.js"
 import type { ClerkError } from "./ClerkError.js"
-import { ClerkInvalidInput } from "./ClerkError.js"
-import * as InternalHttp from "./internal/http.js"
-import * as InternalInput from "./internal/input.js"
-import * as InternalJson from "./internal/json.js"
 
 /**
  * The parameters of {@link create}, as plain values: they are checked when the effect runs.
@@ -58,27 +52,6 @@ export type CreateActorTokenError = ClerkError
  */
 export type RevokeActorTokenError = ClerkError
 
-const describeIssues = (error: ParseResult.ParseError): string => {
-  try {
-    return ParseResult.ArrayFormatter.formatErrorSync(error)
-      .slice(0, 5)
-      .map((issue) => issue.path.length === 0 ? issue.message : `${issue.path.map(String).join(".")}: ${issue.message}`)
-      .join("; ")
-  } catch {
-    // A message formats the value: untyped input nested too deep to print overflows the stack. Name the fields only.
-    return InternalJson.issuePaths(error.issue).slice(0, 5).map((path) => `${path}: invalid value`).join("; ")
-  }
-}
-
-const invalidInput = (what: string) => (error: ParseResult.ParseError): ClerkInvalidInput =>
-  new ClerkInvalidInput({ message: `Invalid ${what}: ${describeIssues(error)}` })
-
-const checkInput = <A>(what: string, effect: Effect.Effect<A, ParseResult.ParseError>) =>
-  Effect.mapError(effect, invalidInput(what))
-
-const encodeCreateParams = Schema.encodeUnknown(ActorToken.CreateActorTokenParams)
-const decodeActorTokenId = Schema.decodeUnknown(Ids.ActorTokenId)
-
 /**
  * Creates an actor token: a one-time sign-in as `userId`, on behalf of `actor.sub`. Extra keys of `actor` become
  * claims of the impersonated session's `act` claim. The token's `url` and `token` are credentials (returned as
@@ -104,29 +77,10 @@ const decodeActorTokenId = Schema.decodeUnknown(Ids.ActorTokenId)
  * @since 0.1.0
  * @category operations
  */
-export const create: (
+export const create = (
   params: CreateParams
-) => Effect.Effect<ActorToken.ActorToken, CreateActorTokenError, ClerkClient> = Effect.fn("ActorTokens.create")(
-  function*(params: CreateParams) {
-    const claimsIssue = typeof params === "object" && params !== null
-      ? InternalInput.claimsIssue(params.actor)
-      : undefined
-    if (claimsIssue !== undefined) {
-      return yield* new ClerkInvalidInput({ message: `Invalid create params: ${claimsIssue}` })
-    }
-    const body = yield* checkInput(
-      "create params",
-      encodeCreateParams(InternalInput.dropUndefined(params), { onExcessProperty: "error" })
-    )
-    const client = yield* ClerkClient
-    return yield* InternalHttp.execute(client, {
-      operation: "create",
-      request: HttpClientRequest.post("/actor_tokens").pipe(HttpClientRequest.bodyUnsafeJson(body)),
-      idempotent: false,
-      success: ActorToken.ActorToken
-    })
-  }
-)
+): Effect.Effect<ActorToken.ActorToken, CreateActorTokenError, ClerkClient> =>
+  Effect.flatMap(ClerkClient, (client) => client.actorTokens.create(params))
 
 /**
  * Revokes a pending actor token. A token that is already `accepted` or `revoked` fails with `ClerkBadRequest`
@@ -149,17 +103,7 @@ export const create: (
  * @since 0.1.0
  * @category operations
  */
-export const revoke: (
+export const revoke = (
   actorTokenId: string
-) => Effect.Effect<ActorToken.ActorToken, RevokeActorTokenError, ClerkClient> = Effect.fn("ActorTokens.revoke")(
-  function*(actorTokenId: string) {
-    const id = yield* checkInput("actor token id", decodeActorTokenId(actorTokenId))
-    const client = yield* ClerkClient
-    return yield* InternalHttp.execute(client, {
-      operation: "revoke",
-      request: HttpClientRequest.post(`/actor_tokens/${id}/revoke`),
-      idempotent: true,
-      success: ActorToken.ActorToken
-    })
-  }
-)
+): Effect.Effect<ActorToken.ActorToken, RevokeActorTokenError, ClerkClient> =>
+  Effect.flatMap(ClerkClient, (client) => client.actorTokens.revoke(actorTokenId))

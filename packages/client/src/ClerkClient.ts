@@ -1,9 +1,11 @@
 /**
- * The configured connection to Clerk's Backend API: secret key, base URL, API version, retry and timeout policy, and
- * the `HttpClient` every request goes through.
+ * The client of Clerk's Backend API: a service holding the operations, grouped by resource as in Clerk's own SDK
+ * (`clerkClient.actorTokens.create(…)`), built from the secret key, base URL, retry and timeout policy over the
+ * `HttpClient` you provide. Replace the whole service with one `Layer.succeed` to run a program without HTTP.
  *
  * @since 0.1.0
  */
+import type { ActorToken } from "@effect-clerk/schema"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
@@ -17,9 +19,11 @@ import * as Option from "effect/Option"
 import * as RateLimiter from "effect/RateLimiter"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import type { CreateActorTokenError, CreateParams, RevokeActorTokenError } from "./ActorTokens.js"
 import type { ClerkConfigError } from "./ClerkError.js"
+import * as InternalActorTokens from "./internal/actorTokens.js"
 import * as InternalConfig from "./internal/config.js"
-import type * as InternalHttp from "./internal/http.js"
+import * as InternalHttp from "./internal/http.js"
 import { version } from "./internal/version.js"
 
 /**
@@ -53,17 +57,39 @@ export interface Options {
   readonly userAgent?: string | undefined
   /** A client-side ceiling, off by default: at most `limit` requests (retries included) per `interval`. */
   readonly rateLimit?: { readonly limit: number; readonly interval: Duration.DurationInput } | undefined
+  /**
+   * Send the caller's trace context (`traceparent`, `b3`) to Clerk. Off by default: a third party has no use for your
+   * trace ids. The client's spans exist either way.
+   */
+  readonly propagateTraceContext?: boolean | undefined
   /** A hook on the `HttpClient` after the client has set the URL and headers (logging, proxies, extra headers). */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /**
- * The service.
+ * The actor-token operations of the service; `ActorTokens.create` / `ActorTokens.revoke` call them.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ActorTokensApi {
+  /** See `ActorTokens.create`. */
+  readonly create: (params: CreateParams) => Effect.Effect<ActorToken.ActorToken, CreateActorTokenError>
+  /** See `ActorTokens.revoke`. */
+  readonly revoke: (actorTokenId: string) => Effect.Effect<ActorToken.ActorToken, RevokeActorTokenError>
+}
+
+/**
+ * The service: Clerk's operations, grouped by resource. {@link make} builds the real one; a test can provide its own
+ * with `Layer.succeed(ClerkClient, ClerkClient.of({ actorTokens: { create, revoke } }))`, and the module-level
+ * accessors (`ActorTokens.create`, …) then run it.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Service extends InternalHttp.Transport {}
+export interface Service {
+  readonly actorTokens: ActorTokensApi
+}
 
 /**
  * The `ClerkClient` service, provided by {@link layer} or {@link layerConfig}.
@@ -95,13 +121,13 @@ export const make = (
     const resolved = yield* InternalConfig.resolve(options, userAgent)
     const baseClient = yield* HttpClient.HttpClient
     const limit = yield* Option.match(resolved.rateLimit, {
-      onNone: () => Effect.succeed<Service["limit"]>(identity),
+      onNone: () => Effect.succeed<InternalHttp.Settings["limit"]>(identity),
       onSome: ({ interval, limit }) =>
         Effect.map(
           RateLimiter.make({ limit, interval, algorithm: "fixed-window" }),
           // Take the permit, then yield: the waiters a new window releases all take their permits before any of them
           // runs its request, so the next window starts on time rather than after the batch's synchronous work.
-          (limiter): Service["limit"] => (effect) => Effect.zipRight(limiter(Effect.yieldNow()), effect)
+          (limiter): InternalHttp.Settings["limit"] => (effect) => Effect.zipRight(limiter(Effect.yieldNow()), effect)
         )
     })
     const httpClient = baseClient.pipe(
@@ -116,9 +142,10 @@ export const make = (
           })
         )
       ),
+      resolved.propagateTraceContext ? identity : HttpClient.withTracerPropagation(false),
       options.transformClient ?? identity
     )
-    return ClerkClient.of({
+    const execute = InternalHttp.makeExecute({
       httpClient,
       maxRetries: resolved.maxRetries,
       timeout: resolved.timeout,
@@ -126,6 +153,7 @@ export const make = (
       retryCreateOnAmbiguousFailure: resolved.retryCreateOnAmbiguousFailure,
       limit
     })
+    return ClerkClient.of({ actorTokens: InternalActorTokens.make(execute) })
   })
 
 /**
@@ -153,24 +181,45 @@ export const layer = (options: Options): Layer.Layer<ClerkClient, ClerkConfigErr
   Layer.scoped(ClerkClient, make(options))
 
 /**
- * The options {@link layerConfig} reads from the environment; the rest are passed in code.
+ * The options of {@link layerConfig}: each one a plain value or a `Config` of your own (another variable name, a
+ * secrets store, …). `secretKey` defaults to `Config.redacted("CLERK_SECRET_KEY")`, `apiUrl` and `apiVersion` to the
+ * optional `CLERK_API_URL` and `CLERK_API_VERSION`; every other option to its default.
  *
  * @since 0.1.0
  * @category models
  */
-export type ConfigOptions = Omit<Options, "secretKey" | "apiUrl" | "apiVersion">
+export type ConfigOptions = {
+  readonly [K in keyof Options]?: Options[K] | Config.Config<Options[K]>
+}
+
+const optionalString = (name: string): Config.Config<string | undefined> =>
+  Config.string(name).pipe(Config.option, Config.map(Option.getOrUndefined))
+
+const configDefaults: { readonly [K in "secretKey" | "apiUrl" | "apiVersion"]-?: Config.Config<Options[K]> } = {
+  secretKey: Config.redacted("CLERK_SECRET_KEY"),
+  apiUrl: optionalString("CLERK_API_URL"),
+  apiVersion: optionalString("CLERK_API_VERSION")
+}
 
 /**
- * Like {@link layer}, reading the names `@clerk/backend` users already have: `CLERK_SECRET_KEY` (required, read as
- * `Redacted`), `CLERK_API_URL` and `CLERK_API_VERSION` (optional).
+ * Like {@link layer}, with options read from `Config`: by default the names `@clerk/backend` users already have,
+ * `CLERK_SECRET_KEY` (required, read as `Redacted`), `CLERK_API_URL` and `CLERK_API_VERSION` (optional). Any option
+ * may be given as a plain value or as a `Config` of your own.
  *
  * @example
  * ```ts
  * import { ClerkClient } from "@effect-clerk/client"
  * import { FetchHttpClient } from "@effect/platform"
- * import { Layer } from "effect"
+ * import { Config, Layer } from "effect"
  *
+ * // CLERK_SECRET_KEY, CLERK_API_URL, CLERK_API_VERSION, and three retries.
  * const ClerkLive = ClerkClient.layerConfig({ maxRetries: 3 }).pipe(Layer.provide(FetchHttpClient.layer))
+ *
+ * // The key under another name, and the retry count from the environment too.
+ * const ClerkCustom = ClerkClient.layerConfig({
+ *   secretKey: Config.redacted("BACKOFFICE_CLERK_KEY"),
+ *   maxRetries: Config.integer("CLERK_MAX_RETRIES").pipe(Config.withDefault(2))
+ * }).pipe(Layer.provide(FetchHttpClient.layer))
  * ```
  *
  * @since 0.1.0
@@ -178,18 +227,13 @@ export type ConfigOptions = Omit<Options, "secretKey" | "apiUrl" | "apiVersion">
  */
 export const layerConfig = (
   options: ConfigOptions = {}
-): Layer.Layer<ClerkClient, ConfigError.ConfigError | ClerkConfigError, HttpClient.HttpClient> =>
-  Layer.scoped(
+): Layer.Layer<ClerkClient, ConfigError.ConfigError | ClerkConfigError, HttpClient.HttpClient> => {
+  const entries: Record<string, Config.Config<unknown>> = { ...configDefaults }
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) entries[key] = Config.isConfig(value) ? value : Config.succeed(value)
+  }
+  return Layer.scoped(
     ClerkClient,
-    Effect.gen(function*() {
-      const secretKey = yield* Config.redacted("CLERK_SECRET_KEY")
-      const apiUrl = yield* Config.option(Config.string("CLERK_API_URL"))
-      const apiVersion = yield* Config.option(Config.string("CLERK_API_VERSION"))
-      return yield* make({
-        ...options,
-        secretKey,
-        apiUrl: Option.getOrUndefined(apiUrl),
-        apiVersion: Option.getOrUndefined(apiVersion)
-      })
-    })
+    Effect.flatMap(Config.all(entries), (resolved) => make(resolved as unknown as Options))
   )
+}

@@ -4,14 +4,59 @@
  *
  * @since 0.1.0
  */
-import { ClerkErrors } from "@effect-clerk/schema"
+import { ClerkErrorBody } from "@effect-clerk/schema"
+import { dual } from "effect/Function"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+
+/**
+ * The error codes Clerk documents for the operations of this client, as sent in `errors[].code`.
+ *
+ * @since 0.2.0
+ * @category codes
+ */
+export const KnownCode = Schema.Literal(
+  "actor_token_cannot_be_revoked_code",
+  "request_body_invalid",
+  "api_version_invalid",
+  "authentication_invalid",
+  "clerk_key_invalid",
+  "authorization_header_format_invalid",
+  "unsupported_subscription_plan_features",
+  "authorization_invalid",
+  "feature_not_enabled",
+  "resource_not_found",
+  "form_param_missing",
+  "form_param_unknown",
+  "form_param_format_invalid",
+  "form_param_value_invalid",
+  "form_param_type_invalid",
+  "impersonation_limit_exceeded",
+  "unsupported_content_type",
+  "too_many_requests",
+  "internal_clerk_error"
+)
+
+/**
+ * @since 0.2.0
+ * @category codes
+ */
+export type KnownCode = typeof KnownCode.Type
+
+/**
+ * A Clerk error code: one of the {@link KnownCode}s (completed by your editor), or any other string, for codes Clerk
+ * adds later.
+ *
+ * @since 0.2.0
+ * @category codes
+ */
+export type Code = KnownCode | (string & {})
 
 const statusFields = {
   /** The HTTP status Clerk answered with. */
   status: Schema.Number,
   /** Clerk's error entries; empty when the body was not Clerk's error JSON (e.g. an HTML error page). */
-  errors: Schema.Array(ClerkErrors.ClerkErrorEntry),
+  errors: Schema.Array(ClerkErrorBody.ClerkErrorEntry),
   /** Clerk's trace id for the failed request, to quote to Clerk support. */
   clerkTraceId: Schema.optionalWith(Schema.String, { exact: true }),
   /** Clerk's `long_message` (or `message`) of the first entry, else a description of the status. */
@@ -178,7 +223,8 @@ export class ClerkDecodeError extends Schema.TaggedError<ClerkDecodeError>()("Cl
 }) {}
 
 /**
- * The errors for an HTTP status Clerk answered with.
+ * The errors for an HTTP status Clerk answered with: each has `status`, Clerk's `errors` entries and, when Clerk sent
+ * one, `clerkTraceId`.
  *
  * @since 0.1.0
  * @category errors
@@ -193,6 +239,97 @@ export type ClerkStatusError =
   | ClerkRateLimited
   | ClerkServerError
   | ClerkUnexpectedStatus
+
+/**
+ * The schema of every {@link ClerkStatusError}.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const ClerkStatusError: Schema.Union<[
+  typeof ClerkBadRequest,
+  typeof ClerkUnauthorized,
+  typeof ClerkPaymentRequired,
+  typeof ClerkForbidden,
+  typeof ClerkNotFound,
+  typeof ClerkUnprocessableEntity,
+  typeof ClerkRateLimited,
+  typeof ClerkServerError,
+  typeof ClerkUnexpectedStatus
+]> = Schema.Union(
+  ClerkBadRequest,
+  ClerkUnauthorized,
+  ClerkPaymentRequired,
+  ClerkForbidden,
+  ClerkNotFound,
+  ClerkUnprocessableEntity,
+  ClerkRateLimited,
+  ClerkServerError,
+  ClerkUnexpectedStatus
+)
+
+const statusTags: ReadonlySet<string> = new Set<ClerkStatusError["_tag"]>([
+  "ClerkBadRequest",
+  "ClerkUnauthorized",
+  "ClerkPaymentRequired",
+  "ClerkForbidden",
+  "ClerkNotFound",
+  "ClerkUnprocessableEntity",
+  "ClerkRateLimited",
+  "ClerkServerError",
+  "ClerkUnexpectedStatus"
+])
+
+/**
+ * Whether a value is a {@link ClerkStatusError}: Clerk answered, with any error status. Checks the tag, so it also
+ * holds for errors decoded with the schemas.
+ *
+ * @example
+ * ```ts
+ * import { ActorTokens, ClerkError } from "@effect-clerk/client"
+ * import { Effect } from "effect"
+ *
+ * // Any status error becomes a log line; transport and decode errors still fail the effect.
+ * const program = ActorTokens.revoke("act_123").pipe(
+ *   Effect.catchIf(ClerkError.isClerkStatusError, (error) => Effect.logWarning(`Clerk said ${error.status}`))
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const isClerkStatusError = (u: unknown): u is ClerkStatusError =>
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && statusTags.has(u._tag) &&
+  Predicate.hasProperty(u, "errors") && Array.isArray(u.errors)
+
+/**
+ * Whether an error is a {@link ClerkStatusError} one of whose entries has this Clerk `code`. Data-first or, for
+ * `Effect.catchIf` / `Effect.filterOrFail`, data-last.
+ *
+ * @example
+ * ```ts
+ * import { ActorTokens, ClerkError } from "@effect-clerk/client"
+ * import { Effect } from "effect"
+ *
+ * // A token that is no longer pending is not a failure when cancelling.
+ * const cancel = (id: string) =>
+ *   ActorTokens.revoke(id).pipe(
+ *     Effect.asVoid,
+ *     Effect.catchIf(ClerkError.hasCode("actor_token_cannot_be_revoked_code"), () => Effect.void)
+ *   )
+ * ```
+ *
+ * @since 0.2.0
+ * @category guards
+ */
+export const hasCode: {
+  (code: Code): <E>(error: E) => error is Extract<E, ClerkStatusError>
+  <E>(error: E, code: Code): error is Extract<E, ClerkStatusError>
+} = dual(
+  2,
+  (error: unknown, code: string): error is ClerkStatusError =>
+    isClerkStatusError(error) && error.errors.some((entry) => entry.code === code)
+)
 
 /**
  * Every error a call to Clerk can fail with.

@@ -1,8 +1,8 @@
-import { ActorTokens, type ClerkClient, type ClerkError } from "@effect-clerk/client"
+import { ActorTokens, type ClerkClient, ClerkError } from "@effect-clerk/client"
 import { ClerkClient as Client } from "@effect-clerk/client"
 import type { ActorToken } from "@effect-clerk/schema"
 import type { HttpClient } from "@effect/platform"
-import type { ConfigError, Effect, Layer, Redacted } from "effect"
+import { Config, type ConfigError, Effect, type Layer, type Redacted } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
 
 type Tag<E> = E extends { readonly _tag: infer T } ? T : never
@@ -64,5 +64,52 @@ describe("public types", () => {
     expectTypeOf<ClerkError.ClerkTransportError["reason"]>().toEqualTypeOf<
       "ConnectionRefused" | "DnsLookupFailed" | "ConnectionReset" | "Timeout" | "Unknown"
     >()
+  })
+
+  it("the service holds the operations, grouped by resource, with the accessors' error unions and no requirement", () => {
+    expectTypeOf<keyof ClerkClient.Service>().toEqualTypeOf<"actorTokens">()
+    expectTypeOf<ClerkClient.Service["actorTokens"]["create"]>().toEqualTypeOf<
+      (params: ActorTokens.CreateParams) => Effect.Effect<ActorToken.ActorToken, ActorTokens.CreateActorTokenError>
+    >()
+    expectTypeOf<ClerkClient.Service["actorTokens"]["revoke"]>().toEqualTypeOf<
+      (actorTokenId: string) => Effect.Effect<ActorToken.ActorToken, ActorTokens.RevokeActorTokenError>
+    >()
+    expectTypeOf(Client.ClerkClient.of).parameter(0).toEqualTypeOf<ClerkClient.Service>()
+  })
+
+  it("layerConfig takes each option as a plain value or a Config", () => {
+    expectTypeOf({ maxRetries: 3 }).toMatchTypeOf<ClerkClient.ConfigOptions>()
+    expectTypeOf({ maxRetries: Config.integer("RETRIES"), secretKey: Config.redacted("KEY") }).toMatchTypeOf<
+      ClerkClient.ConfigOptions
+    >()
+    expectTypeOf({ maxRetries: Config.string("RETRIES") }).not.toMatchTypeOf<ClerkClient.ConfigOptions>()
+  })
+
+  it("hasCode and isClerkStatusError narrow a catchIf to the status errors", () => {
+    const byCode = ActorTokens.revoke("act_1").pipe(
+      Effect.catchIf(ClerkError.hasCode("actor_token_cannot_be_revoked_code"), (error) => {
+        expectTypeOf(error).toEqualTypeOf<ClerkError.ClerkStatusError>()
+        return Effect.succeed(error.status)
+      })
+    )
+    expectTypeOf(byCode).toEqualTypeOf<
+      Effect.Effect<
+        ActorToken.ActorToken | number,
+        ClerkError.ClerkInvalidInput | ClerkError.ClerkTransportError | ClerkError.ClerkDecodeError,
+        ClerkClient.ClerkClient
+      >
+    >()
+    const anyStatus = ActorTokens.revoke("act_1").pipe(
+      Effect.catchIf(ClerkError.isClerkStatusError, (error) => Effect.succeed(error.errors.length))
+    )
+    expectTypeOf(anyStatus).toEqualTypeOf<
+      Effect.Effect<
+        ActorToken.ActorToken | number,
+        ClerkError.ClerkInvalidInput | ClerkError.ClerkTransportError | ClerkError.ClerkDecodeError,
+        ClerkClient.ClerkClient
+      >
+    >()
+    expectTypeOf<"resource_not_found">().toMatchTypeOf<ClerkError.Code>()
+    expectTypeOf<"a_code_clerk_adds_later">().toMatchTypeOf<ClerkError.Code>()
   })
 })

@@ -1,6 +1,6 @@
 import { ActorTokens, ClerkClient } from "@effect-clerk/client"
 import * as UndiciHttpClient from "@effect-clerk/client/UndiciHttpClient"
-import { ActorToken, ClerkErrors, Ids } from "@effect-clerk/schema"
+import { ActorToken, ClerkErrorBody, Ids } from "@effect-clerk/schema"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Deferred, Duration, Effect, Exit, Fiber, Layer, Redacted, Schema, Stream, TestClock } from "effect"
@@ -90,7 +90,7 @@ const tokenJson = JSON.stringify(
 
 const clerkErrorJson = (code: string, longMessage: string) =>
   JSON.stringify(
-    Schema.encodeSync(ClerkErrors.ClerkErrors)({
+    Schema.encodeSync(ClerkErrorBody.ClerkErrorBody)({
       errors: [{ code, message: code, longMessage }],
       clerkTraceId: "trace_1"
     })

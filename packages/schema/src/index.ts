@@ -16,6 +16,12 @@ export * as Actor from "./Actor.js"
 export * as ActorToken from "./ActorToken.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as ClerkErrorBody from "./ClerkErrorBody.js"
+
+/**
+ * @deprecated Renamed `ClerkErrorBody`; this namespace holds the same schemas.
  * @since 0.1.0
  */
 export * as ClerkErrors from "./ClerkErrors.js"

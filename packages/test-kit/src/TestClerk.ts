@@ -1,6 +1,7 @@
 /**
  * The emulator in memory: an `HttpClient` that hands each request to the emulator's HTTP app, no sockets, and a
- * layer of the real `ClerkClient` over it for `@effect/vitest`.
+ * layer of the real `ClerkClient` over it for `@effect/vitest`; and {@link stub}, a `ClerkClient` made of the
+ * operations a test gives, with no HTTP at all.
  *
  * @since 0.1.0
  */
@@ -138,4 +139,60 @@ export const layer = (
       }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, httpClient(emulator)))))
   )
   return Layer.provideMerge(client, Emulator.layer(options.emulator))
+}
+
+/**
+ * The operations of {@link stub}: any of the client's operations, by resource, as in `ClerkClient.Service`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type StubOperations = {
+  readonly [Group in keyof ClerkClient.Service]?: Partial<ClerkClient.Service[Group]>
+}
+
+// Every operation of the service, by resource: the compiler checks the list is complete.
+const operationNames: {
+  readonly [Group in keyof ClerkClient.Service]: Record<keyof ClerkClient.Service[Group], true>
+} = {
+  actorTokens: { create: true, revoke: true }
+}
+
+const notStubbed = (name: string) => () => Effect.dieMessage(`ClerkClient stub: ${name} was not stubbed`)
+
+/**
+ * A `ClerkClient` made only of the operations given, for tests of code that calls the client: no emulator, no HTTP.
+ * The module-level accessors (`ActorTokens.create`, …) run them. Any operation not given fails with a defect that
+ * names it (`ClerkClient stub: actorTokens.revoke was not stubbed`), so a test never passes by calling something it
+ * did not mean to.
+ *
+ * @example
+ * ```ts
+ * import { ActorTokens, ClerkError } from "@effect-clerk/client"
+ * import { TestClerk } from "@effect-clerk/test-kit"
+ * import { Effect } from "effect"
+ *
+ * // Clerk is down: how does the code under test answer?
+ * const ClerkDown = TestClerk.stub({
+ *   actorTokens: {
+ *     create: () => Effect.fail(new ClerkError.ClerkServerError({ status: 503, errors: [], message: "down" }))
+ *   }
+ * })
+ * const program = ActorTokens.create({ userId: "user_1", actor: { sub: "user_admin" } }).pipe(
+ *   Effect.provide(ClerkDown)
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const stub = (operations: StubOperations = {}): Layer.Layer<ClerkClient.ClerkClient> => {
+  const service: Record<string, Record<string, unknown>> = {}
+  for (const [group, names] of Object.entries(operationNames)) {
+    const given: Record<string, unknown> = operations[group as keyof StubOperations] ?? {}
+    service[group] = Object.fromEntries(
+      Object.keys(names).map((name) => [name, given[name] ?? notStubbed(`${group}.${name}`)])
+    )
+  }
+  return Layer.succeed(ClerkClient.ClerkClient, ClerkClient.ClerkClient.of(service as unknown as ClerkClient.Service))
 }

@@ -16,6 +16,7 @@ export interface ResolvedOptions {
   readonly timeout: Duration.Duration
   readonly maxRetryAfter: Duration.Duration
   readonly retryCreateOnAmbiguousFailure: boolean
+  readonly propagateTraceContext: boolean
   readonly rateLimit: Option.Option<{ readonly limit: number; readonly interval: Duration.Duration }>
 }
 
@@ -114,6 +115,7 @@ const OptionsSchema = Schema.Struct({
   timeout: Schema.optionalWith(DurationInput("timeout"), { default: () => defaults.timeout }),
   maxRetryAfter: Schema.optionalWith(DurationInput("maxRetryAfter"), { default: () => defaults.maxRetryAfter }),
   retryCreateOnAmbiguousFailure: Schema.optionalWith(Schema.Boolean, { default: () => false }),
+  propagateTraceContext: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   rateLimit: Schema.optional(Schema.Struct({
     limit: PositiveInt("rateLimit.limit"),
     interval: DurationInput("rateLimit.interval")
@@ -141,6 +143,7 @@ export const resolve = (
       timeout: decoded.timeout,
       maxRetryAfter: decoded.maxRetryAfter,
       retryCreateOnAmbiguousFailure: decoded.retryCreateOnAmbiguousFailure,
+      propagateTraceContext: decoded.propagateTraceContext,
       rateLimit: Option.fromNullable(decoded.rateLimit)
     }))
   )

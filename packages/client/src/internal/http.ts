@@ -2,7 +2,7 @@
  * The one place that talks HTTP: it sends a request, reads the body (bounded in size and time), retries what is
  * safe to retry, maps statuses to typed errors and decodes the success body. Operations only describe their request.
  */
-import { ClerkErrors } from "@effect-clerk/schema"
+import { ClerkErrorBody } from "@effect-clerk/schema"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -29,28 +29,33 @@ import {
 } from "../ClerkError.js"
 import type { ClerkStatusError, TransportFailureReason } from "../ClerkError.js"
 import { issuePaths, nestedDeeperThan } from "./json.js"
+import { maxMetaDepth, maxResponseBytes, maxSuccessDepth } from "./limits.js"
 
-/** The largest response body the client reads; a larger one is refused without being buffered. */
-const maxResponseBytes = 1024 * 1024
-
-/** What an operation needs from the configured client. */
-export interface Transport {
+/** The configured client, as the operations use it: read once when the layer is built. */
+export interface Settings {
   readonly httpClient: HttpClient.HttpClient
   readonly maxRetries: number
   readonly timeout: Duration.Duration
   readonly maxRetryAfter: Duration.Duration
   readonly retryCreateOnAmbiguousFailure: boolean
+  /** Holds an attempt until the client-side rate limit lets it go (identity when there is none). */
   readonly limit: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
 
-/** */
-export interface Call<A, I> {
+/** One operation's request, and how to read its answer. */
+interface Call<A, I> {
   readonly operation: string
   readonly request: HttpClientRequest.HttpClientRequest
   /** Whether sending the request twice is harmless. */
   readonly idempotent: boolean
   readonly success: Schema.Schema<A, I>
 }
+
+/** Every way a call can fail once its input was accepted. */
+type CallError = ClerkStatusError | ClerkTransportError | ClerkDecodeError
+
+/** Runs a call (attempts with timeout and retries), then maps the final response. */
+export type Execute = <A, I>(call: Call<A, I>) => Effect.Effect<A, CallError>
 
 interface RawResponse {
   readonly status: number
@@ -186,28 +191,28 @@ const readBodyStream = (
   )
 
 const send = (
-  transport: Transport,
+  settings: Settings,
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<RawResponse, ClerkTransportError> =>
-  transport.httpClient.execute(request).pipe(
+  settings.httpClient.execute(request).pipe(
     Effect.flatMap(readBody),
     Effect.mapError(transportError),
     Effect.timeoutFail({
-      duration: transport.timeout,
+      duration: settings.timeout,
       onTimeout: () =>
         new ClerkTransportError({
           reason: "Timeout",
-          message: `no complete response within ${Duration.format(transport.timeout)}`
+          message: `no complete response within ${Duration.format(settings.timeout)}`
         })
     }),
-    transport.limit
+    settings.limit
   )
 
 // ---------------------------------------------------------------------------------------------------------------
 // statuses
 // ---------------------------------------------------------------------------------------------------------------
 
-const decodeClerkErrors = Schema.decodeUnknownOption(Schema.parseJson(ClerkErrors.ClerkErrors))
+const decodeErrorBody = Schema.decodeUnknownOption(Schema.parseJson(ClerkErrorBody.ClerkErrorBody))
 
 const statusText: Record<number, string> = {
   400: "Bad Request",
@@ -233,21 +238,15 @@ const parseRetryAfter = (value: string | undefined, nowMillis: number): Option.O
   return Option.some(Duration.millis(Math.max(0, date - nowMillis)))
 }
 
-/** The deepest `meta` an error entry keeps; a deeper one is dropped (see {@link boundedMeta}). */
-const maxMetaDepth = 32
-
-/**
- * An error must stay safe to print and serialise: an entry's `meta` nested deeper than {@link maxMetaDepth} levels
- * (which `JSON.stringify` or `util.inspect` could not render without overflowing the stack) is dropped.
- */
-const boundedMeta = (entry: ClerkErrors.ClerkErrorEntry): ClerkErrors.ClerkErrorEntry => {
+/** An error must stay safe to print and serialise: an entry's `meta` nested deeper than `maxMetaDepth` is dropped. */
+const boundedMeta = (entry: ClerkErrorBody.ClerkErrorEntry): ClerkErrorBody.ClerkErrorEntry => {
   if (entry.meta === undefined || !nestedDeeperThan(entry.meta, maxMetaDepth)) return entry
   const { meta: _, ...rest } = entry
   return rest
 }
 
 const statusError = (raw: RawResponse, nowMillis: number): ClerkStatusError => {
-  const parsed = raw.tooLarge ? Option.none() : decodeClerkErrors(raw.body)
+  const parsed = raw.tooLarge ? Option.none() : decodeErrorBody(raw.body)
   const errors = Option.match(parsed, { onNone: () => [], onSome: (body) => body.errors.map(boundedMeta) })
   const first = errors[0]
   const fields = {
@@ -282,9 +281,6 @@ const statusError = (raw: RawResponse, nowMillis: number): ClerkStatusError => {
   }
   return raw.status >= 500 && raw.status <= 599 ? new ClerkServerError(fields) : new ClerkUnexpectedStatus(fields)
 }
-
-/** The deepest success body decoded: an actor token is 3 levels deep plus the actor's claims (at most 32 deep). */
-const maxSuccessDepth = 40
 
 const decodeSuccess = <A, I>(
   schema: Schema.Schema<A, I>,
@@ -343,18 +339,18 @@ const provablyNotSent = (error: ClerkTransportError): boolean =>
 
 /** Whether an attempt that failed with `error` may be sent again. */
 const isRetryable = (
-  transport: Pick<Transport, "maxRetryAfter" | "retryCreateOnAmbiguousFailure">,
+  settings: Settings,
   idempotent: boolean,
   error: AttemptError
 ): boolean => {
   switch (error._tag) {
     case "ClerkRateLimited":
       // Clerk refuses a rate-limited request before acting on it, so even `create` may be sent again.
-      return error.retryAfter === undefined || Duration.lessThanOrEqualTo(error.retryAfter, transport.maxRetryAfter)
+      return error.retryAfter === undefined || Duration.lessThanOrEqualTo(error.retryAfter, settings.maxRetryAfter)
     case "ClerkServerError":
-      return idempotent || transport.retryCreateOnAmbiguousFailure
+      return idempotent || settings.retryCreateOnAmbiguousFailure
     case "ClerkTransportError":
-      return provablyNotSent(error) || idempotent || transport.retryCreateOnAmbiguousFailure
+      return provablyNotSent(error) || idempotent || settings.retryCreateOnAmbiguousFailure
     default:
       return false
   }
@@ -362,11 +358,11 @@ const isRetryable = (
 
 /** The first wait; each retry doubles it, up to {@link maxBackoff}, then ±20 % jitter. */
 const baseBackoff = Duration.millis(250)
-/** */
+/** The longest wait between two attempts, Retry-After aside. */
 const maxBackoff = Duration.seconds(8)
 
 const retrySchedule = (
-  transport: Transport,
+  settings: Settings,
   idempotent: boolean
 ): Schedule.Schedule<unknown, AttemptError> =>
   Schedule.exponential(baseBackoff, 2).pipe(
@@ -379,8 +375,8 @@ const retrySchedule = (
         ? Duration.max(delay, error.retryAfter)
         : delay
     ),
-    Schedule.intersect(Schedule.recurs(transport.maxRetries)),
-    Schedule.whileInput((error: AttemptError) => isRetryable(transport, idempotent, error))
+    Schedule.intersect(Schedule.recurs(settings.maxRetries)),
+    Schedule.whileInput((error: AttemptError) => isRetryable(settings, idempotent, error))
   )
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -390,44 +386,39 @@ const retrySchedule = (
 const describeFailure = (error: AttemptError): string =>
   error._tag === "ClerkTransportError" ? `${error._tag} (${error.reason})` : `${error._tag} (${error.status})`
 
-/** Runs a call: attempts with timeout and retries, then maps the final response. */
-export const execute = <A, I>(
-  transport: Transport,
-  call: Call<A, I>
-): Effect.Effect<A, ClerkStatusError | ClerkTransportError | ClerkDecodeError> =>
-  Effect.suspend(() => {
-    let attempts = 0
-    let lastStatus: number | undefined
-    const attempt = Effect.suspend(() => {
-      attempts++
-      return send(transport, call.request)
-    }).pipe(
-      Effect.flatMap((raw) => {
-        lastStatus = raw.status
-        return raw.status >= 200 && raw.status <= 299
-          ? Effect.succeed(raw)
-          : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(statusError(raw, now)))
-      }),
-      Effect.tapError((error) =>
-        Effect.logDebug(`Clerk ${call.operation}: attempt ${attempts} failed with ${describeFailure(error)}`)
+/** The one way operations reach Clerk: built once per client, from its settings. */
+export const makeExecute = (settings: Settings): Execute => {
+  const schedules = {
+    idempotent: retrySchedule(settings, true),
+    notIdempotent: retrySchedule(settings, false)
+  }
+  return <A, I>(call: Call<A, I>) =>
+    Effect.suspend(() => {
+      let attempts = 0
+      let lastStatus: number | undefined
+      const attempt = Effect.suspend(() => {
+        attempts++
+        return send(settings, call.request)
+      }).pipe(
+        Effect.flatMap((raw) => {
+          lastStatus = raw.status
+          return raw.status >= 200 && raw.status <= 299
+            ? Effect.succeed(raw)
+            : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(statusError(raw, now)))
+        }),
+        Effect.tapError((error) =>
+          Effect.logDebug(`Clerk ${call.operation}: attempt ${attempts} failed with ${describeFailure(error)}`)
+        )
       )
-    )
-    const retried = transport.maxRetries === 0 ? attempt : attempt.pipe(
-      // The first attempt runs bare; the schedule is entered only once it has failed, with that failure as its input.
-      Effect.catchAll((first) => {
-        let replayed = false
-        const again = Effect.suspend(() => replayed ? attempt : (replayed = true, Effect.fail(first)))
-        return Effect.retry(again, retrySchedule(transport, call.idempotent))
-      })
-    )
-    return retried.pipe(
-      Effect.flatMap((raw) => decodeSuccess(call.success, raw)),
-      Effect.onExit(() =>
-        Effect.annotateCurrentSpan({
-          "clerk.operation": call.operation,
-          "clerk.attempts": attempts,
-          ...(lastStatus === undefined ? {} : { "http.response.status_code": lastStatus })
-        })
+      return Effect.retry(attempt, call.idempotent ? schedules.idempotent : schedules.notIdempotent).pipe(
+        Effect.flatMap((raw) => decodeSuccess(call.success, raw)),
+        Effect.onExit(() =>
+          Effect.annotateCurrentSpan({
+            "clerk.operation": call.operation,
+            "clerk.attempts": attempts,
+            ...(lastStatus === undefined ? {} : { "http.response.status_code": lastStatus })
+          })
+        )
       )
-    )
-  })
+    })
+}

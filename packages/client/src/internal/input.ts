@@ -1,7 +1,32 @@
 import { Json } from "@effect-clerk/schema"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import { ClerkInvalidInput } from "../ClerkError.js"
+import { issuePaths } from "./json.js"
+import { maxClaimDepth } from "./limits.js"
 
-/** The largest nesting depth accepted in actor claims (Clerk puts them in a JWT: they stay small). */
-const maxClaimDepth = 32
+const describeIssues = (error: ParseResult.ParseError): string => {
+  try {
+    return ParseResult.ArrayFormatter.formatErrorSync(error)
+      .slice(0, 5)
+      .map((issue) => issue.path.length === 0 ? issue.message : `${issue.path.map(String).join(".")}: ${issue.message}`)
+      .join("; ")
+  } catch {
+    // A message formats the value: untyped input nested too deep to print overflows the stack. Name the fields only.
+    return issuePaths(error.issue).slice(0, 5).map((path) => `${path}: invalid value`).join("; ")
+  }
+}
+
+/**
+ * @internal
+ * Checks a caller's input with a schema before anything is sent: a failure becomes `ClerkInvalidInput` naming
+ * `what` and the refused fields.
+ */
+export const check = <A>(
+  what: string,
+  effect: Effect.Effect<A, ParseResult.ParseError>
+): Effect.Effect<A, ClerkInvalidInput> =>
+  Effect.mapError(effect, (error) => new ClerkInvalidInput({ message: `Invalid ${what}: ${describeIssues(error)}` }))
 
 /**
  * @internal

@@ -1,13 +1,13 @@
-import { ClerkErrors } from "@effect-clerk/schema"
+import { ClerkErrorBody, ClerkErrors } from "@effect-clerk/schema"
 import { describe, expect, it } from "@effect/vitest"
 import { Arbitrary, Either, Schema } from "effect"
 import { hasProtoKey } from "./utils/arbitraries.js"
 import { overTheWire, validateClerkErrors } from "./utils/spec.js"
 
-const decode = Schema.decodeUnknownSync(ClerkErrors.ClerkErrors)
-const decodeEither = Schema.decodeUnknownEither(ClerkErrors.ClerkErrors)
-const encode = Schema.encodeSync(ClerkErrors.ClerkErrors)
-const arbitraryErrors = Arbitrary.make(ClerkErrors.ClerkErrors).filter((errors) => !hasProtoKey(errors))
+const decode = Schema.decodeUnknownSync(ClerkErrorBody.ClerkErrorBody)
+const decodeEither = Schema.decodeUnknownEither(ClerkErrorBody.ClerkErrorBody)
+const encode = Schema.encodeSync(ClerkErrorBody.ClerkErrorBody)
+const arbitraryErrors = Arbitrary.make(ClerkErrorBody.ClerkErrorBody).filter((errors) => !hasProtoKey(errors))
 
 const cannotBeRevoked = {
   code: "actor_token_cannot_be_revoked_code",
@@ -22,7 +22,7 @@ const paramMissing = {
   meta: { param_name: "actor.sub" }
 }
 
-describe("decoding ClerkErrors.ClerkErrors", () => {
+describe("decoding ClerkErrorBody.ClerkErrorBody", () => {
   it("decodes a body with meta and clerk_trace_id", () => {
     const json = { errors: [paramMissing], meta: { request: { id: 1 } }, clerk_trace_id: "4e6c8d1a2b3f" }
     expect(validateClerkErrors(json)).toEqual([])
@@ -88,7 +88,7 @@ describe("decoding ClerkErrors.ClerkErrors", () => {
   })
 })
 
-describe("encoding ClerkErrors.ClerkErrors", () => {
+describe("encoding ClerkErrorBody.ClerkErrorBody", () => {
   it("writes Clerk's wire JSON, long_message always present", () => {
     const json = encode({
       errors: [{ code: "internal_clerk_error", message: "Oops", longMessage: "" }],
@@ -117,5 +117,14 @@ describe("encoding ClerkErrors.ClerkErrors", () => {
 
   it.prop("decodes what it encodes", [arbitraryErrors], ([errors]) => {
     expect(decode(encode(errors))).toEqual(errors)
+  })
+})
+
+describe("the deprecated name ClerkErrors", () => {
+  it("is the same schema as ClerkErrorBody, under the old namespace and the old deep import", async () => {
+    const deep = await import("@effect-clerk/schema/ClerkErrors")
+    expect(ClerkErrors.ClerkErrors).toBe(ClerkErrorBody.ClerkErrorBody)
+    expect(ClerkErrors.ClerkErrorEntry).toBe(ClerkErrorBody.ClerkErrorEntry)
+    expect(deep.ClerkErrors).toBe(ClerkErrorBody.ClerkErrorBody)
   })
 })
