@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { ActorToken } from "@effect-clerk/schema"
+import type { ActorToken, Session } from "@effect-clerk/schema"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
@@ -24,7 +24,9 @@ import type { ClerkConfigError } from "./ClerkError.js"
 import * as InternalActorTokens from "./internal/actorTokens.js"
 import * as InternalConfig from "./internal/config.js"
 import * as InternalHttp from "./internal/http.js"
+import * as InternalSessions from "./internal/sessions.js"
 import { version } from "./internal/version.js"
+import type { GetSessionError, ListParams, ListSessionsError, RevokeSessionError } from "./Sessions.js"
 
 /**
  * The options of {@link layer}.
@@ -80,15 +82,32 @@ export interface ActorTokensApi {
 }
 
 /**
+ * The session operations of the service; `Sessions.list` / `get` / `revoke` call them, and `Sessions.stream` and
+ * `Impersonations` are built on them.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface SessionsApi {
+  /** See `Sessions.list`. */
+  readonly list: (params: ListParams) => Effect.Effect<Session.SessionList, ListSessionsError>
+  /** See `Sessions.get`. */
+  readonly get: (sessionId: string) => Effect.Effect<Session.Session, GetSessionError>
+  /** See `Sessions.revoke`. */
+  readonly revoke: (sessionId: string) => Effect.Effect<Session.Session, RevokeSessionError>
+}
+
+/**
  * The service: Clerk's operations, grouped by resource. {@link make} builds the real one; a test can provide its own
- * with `Layer.succeed(ClerkClient, ClerkClient.of({ actorTokens: { create, revoke } }))`, and the module-level
- * accessors (`ActorTokens.create`, …) then run it.
+ * with `Layer.succeed(ClerkClient, ClerkClient.of({ actorTokens: { create, revoke }, sessions: { list, get, revoke } }))`,
+ * and the module-level accessors (`ActorTokens.create`, `Sessions.list`, `Impersonations.end`, …) then run it.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Service {
   readonly actorTokens: ActorTokensApi
+  readonly sessions: SessionsApi
 }
 
 /**
@@ -153,7 +172,10 @@ export const make = (
       retryCreateOnAmbiguousFailure: resolved.retryCreateOnAmbiguousFailure,
       limit
     })
-    return ClerkClient.of({ actorTokens: InternalActorTokens.make(execute) })
+    return ClerkClient.of({
+      actorTokens: InternalActorTokens.make(execute),
+      sessions: InternalSessions.make(execute)
+    })
   })
 
 /**

@@ -1,5 +1,6 @@
 /**
- * The Effect client for Clerk's actor tokens (user impersonation).
+ * The Effect client for Clerk's impersonation: actor tokens, the sessions an accepted token starts, and the whole
+ * workflow in `Impersonations`.
  *
  * @since 0.1.0
  */
@@ -18,3 +19,13 @@ export * as ClerkClient from "./ClerkClient.js"
  * @since 0.1.0
  */
 export * as ClerkError from "./ClerkError.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Impersonations from "./Impersonations.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Sessions from "./Sessions.js"

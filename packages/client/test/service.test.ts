@@ -1,4 +1,4 @@
-import { ActorTokens, ClerkClient, ClerkError } from "@effect-clerk/client"
+import { ActorTokens, ClerkClient, ClerkError, Impersonations } from "@effect-clerk/client"
 import { ActorToken, Ids } from "@effect-clerk/schema"
 import { Mock } from "@effect-clerk/test-kit"
 import { HttpClient } from "@effect/platform"
@@ -29,6 +29,11 @@ describe("ClerkClient holds the operations", () => {
               id === "act_gone"
                 ? Effect.fail(new ClerkError.ClerkNotFound({ status: 404, errors: [], message: "gone" }))
                 : Effect.sync(() => (seen.push(`revoke ${id}`), token("revoked")))
+          },
+          sessions: {
+            list: () => Effect.succeed({ data: [] }),
+            get: (id) => Effect.fail(new ClerkError.ClerkNotFound({ status: 404, errors: [], message: id })),
+            revoke: (id) => Effect.fail(new ClerkError.ClerkNotFound({ status: 404, errors: [], message: id }))
           }
         })
       )
@@ -41,6 +46,7 @@ describe("ClerkClient holds the operations", () => {
       expect(revoked.status).toBe("revoked")
       expect(missing._tag).toBe("ClerkNotFound")
       expect(seen).toEqual(["create user_1", "revoke act_1"])
+      expect(yield* Impersonations.active({ userId: "user_1" }).pipe(Effect.provide(Replaced))).toEqual([])
     }))
 
   it.effect("the real service exposes the same operations as the accessors", () =>

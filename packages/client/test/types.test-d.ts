@@ -1,8 +1,8 @@
-import { ActorTokens, type ClerkClient, ClerkError } from "@effect-clerk/client"
+import { ActorTokens, type ClerkClient, ClerkError, Impersonations, Sessions } from "@effect-clerk/client"
 import { ClerkClient as Client } from "@effect-clerk/client"
-import type { ActorToken } from "@effect-clerk/schema"
+import type { ActorToken, Session } from "@effect-clerk/schema"
 import type { HttpClient } from "@effect/platform"
-import { Config, type ConfigError, Effect, type Layer, type Redacted } from "effect"
+import { Config, type ConfigError, Effect, type Layer, type Redacted, type Stream } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
 
 type Tag<E> = E extends { readonly _tag: infer T } ? T : never
@@ -67,7 +67,8 @@ describe("public types", () => {
   })
 
   it("the service holds the operations, grouped by resource, with the accessors' error unions and no requirement", () => {
-    expectTypeOf<keyof ClerkClient.Service>().toEqualTypeOf<"actorTokens">()
+    expectTypeOf<keyof ClerkClient.Service>().toEqualTypeOf<"actorTokens" | "sessions">()
+    expectTypeOf<keyof ClerkClient.Service["sessions"]>().toEqualTypeOf<"list" | "get" | "revoke">()
     expectTypeOf<ClerkClient.Service["actorTokens"]["create"]>().toEqualTypeOf<
       (params: ActorTokens.CreateParams) => Effect.Effect<ActorToken.ActorToken, ActorTokens.CreateActorTokenError>
     >()
@@ -111,5 +112,31 @@ describe("public types", () => {
     >()
     expectTypeOf<"resource_not_found">().toMatchTypeOf<ClerkError.Code>()
     expectTypeOf<"a_code_clerk_adds_later">().toMatchTypeOf<ClerkError.Code>()
+  })
+
+  it("sessions and impersonations: exact results and error unions, requiring ClerkClient", () => {
+    expectTypeOf(Sessions.list({ userId: "user_1" })).toEqualTypeOf<
+      Effect.Effect<Session.SessionList, ClerkError.ClerkError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf(Sessions.get("sess_1")).toEqualTypeOf<
+      Effect.Effect<Session.Session, ClerkError.ClerkError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf(Sessions.revoke("sess_1")).toEqualTypeOf<
+      Effect.Effect<Session.Session, ClerkError.ClerkError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf(Sessions.stream({ userId: "user_1" })).toEqualTypeOf<
+      Stream.Stream<Session.Session, ClerkError.ClerkError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf<Sessions.StreamParams>().not.toHaveProperty("limit")
+    expectTypeOf(Impersonations.active({ userId: "user_1" })).toEqualTypeOf<
+      Effect.Effect<ReadonlyArray<Session.Session>, ClerkError.ClerkError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf(Impersonations.end({ userId: "user_1" })).toEqualTypeOf<
+      Effect.Effect<Impersonations.EndResult, ClerkError.ClerkError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf<Impersonations.StopResult["_tag"]>().toEqualTypeOf<
+      "TokenRevoked" | "SessionsEnded" | "AlreadyRevoked"
+    >()
+    expectTypeOf<Impersonations.EndResult["failed"][number]["error"]>().toEqualTypeOf<ClerkError.ClerkError>()
   })
 })

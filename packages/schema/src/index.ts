@@ -35,3 +35,8 @@ export * as Ids from "./Ids.js"
  * @since 0.1.0
  */
 export * as Json from "./Json.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Session from "./Session.js"

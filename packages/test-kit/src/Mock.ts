@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { ClerkClient, type ClerkError } from "@effect-clerk/client"
-import { ActorToken, ClerkErrors, Ids } from "@effect-clerk/schema"
+import { ActorToken, ClerkErrorBody, Ids, Session } from "@effect-clerk/schema"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -20,12 +20,13 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 
 /**
- * The routes of the Backend API the client calls.
+ * The routes of the Backend API the client calls: `create` and `revoke` (actor tokens), `listSessions`,
+ * `getSession` and `revokeSession`.
  *
  * @since 0.1.0
  * @category models
  */
-export type Route = "create" | "revoke"
+export type Route = "create" | "revoke" | "listSessions" | "getSession" | "revokeSession"
 
 /**
  * One scripted answer.
@@ -62,6 +63,8 @@ export interface RecordedRequest {
   readonly method: string
   /** The URL path, e.g. `/v1/actor_tokens/act_123/revoke`. */
   readonly path: string
+  /** The query parameters, e.g. `{ user_id: "user_1", paginated: "true" }` (a repeated name keeps its last value). */
+  readonly query: Readonly<Record<string, string>>
   /** Lower-cased header names; the `authorization` value is replaced by `<redacted>`. */
   readonly headers: Readonly<Record<string, string>>
   /** The `Authorization` header, kept `Redacted`, for tests that check which key was sent. */
@@ -103,7 +106,8 @@ export const respond = (
 ): Reply => ({ _tag: "Respond", status, body, ...options })
 
 const encodeActorToken = Schema.encodeSync(ActorToken.ActorToken)
-const encodeClerkErrors = Schema.encodeSync(ClerkErrors.ClerkErrors)
+const encodeClerkErrors = Schema.encodeSync(ClerkErrorBody.ClerkErrorBody)
+const encodeSessionList = Schema.encodeSync(Session.SessionList)
 
 /**
  * A 200 with an actor token's wire JSON, encoded by the schema package (fields default to a pending token).
@@ -132,6 +136,63 @@ export const actorToken = (
     ),
     options
   )
+
+/**
+ * A session, as the domain value `Session.Session`, with fields defaulting to an active impersonated session.
+ *
+ * @since 0.2.0
+ * @category replies
+ */
+export const sessionValue = (
+  fields: Partial<ConstructorParameters<typeof Session.Session>[0]> = {}
+): Session.Session =>
+  new Session.Session({
+    id: Ids.SessionId.make("sess_2EL6mQKzeUtoRwGuLZsznyfkIsH"),
+    userId: Ids.UserId.make("user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb"),
+    clientId: Ids.ClientId.make("client_2EL6mQKzeUtoRwGuLZsznyfkIsH"),
+    actor: { sub: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rc" },
+    status: "active",
+    lastActiveAt: 1_700_000_000_000,
+    expireAt: 1_700_001_800_000,
+    abandonAt: 1_702_592_000_000,
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_000_000,
+    ...fields
+  })
+
+/**
+ * A 200 with a session's wire JSON (see {@link sessionValue} for the defaults).
+ *
+ * @since 0.2.0
+ * @category replies
+ */
+export const session = (
+  fields: Partial<ConstructorParameters<typeof Session.Session>[0]> = {},
+  options?: { readonly headers?: Readonly<Record<string, string>>; readonly delay?: Duration.DurationInput }
+): Reply => respond(200, Schema.encodeSync(Session.Session)(sessionValue(fields)), options)
+
+/**
+ * A 200 with a page of the session list: `{ data, total_count }` (what Clerk answers to `paginated=true`) when
+ * `totalCount` is given, else the bare array.
+ *
+ * @since 0.2.0
+ * @category replies
+ */
+export const sessionList = (
+  sessions: ReadonlyArray<Session.Session>,
+  options?: {
+    readonly totalCount?: number
+    readonly headers?: Readonly<Record<string, string>>
+    readonly delay?: Duration.DurationInput
+  }
+): Reply => {
+  const { totalCount, ...rest } = options ?? {}
+  return respond(
+    200,
+    encodeSessionList(totalCount === undefined ? { data: sessions } : { data: sessions, totalCount }),
+    rest
+  )
+}
 
 /**
  * An error status with Clerk's error body (one entry), encoded by the schema package.
@@ -179,9 +240,15 @@ export const fail = (code = "ECONNRESET", options?: { readonly delay?: Duration.
 export const stall: Reply = { _tag: "Stall" }
 
 const routeOf = (method: string, path: string): Route | undefined => {
+  if (method === "GET") {
+    if (/\/sessions\/?$/.test(path)) return "listSessions"
+    if (/\/sessions\/[^/]+\/?$/.test(path)) return "getSession"
+    return undefined
+  }
   if (method !== "POST") return undefined
   if (/\/actor_tokens\/?$/.test(path)) return "create"
   if (/\/actor_tokens\/[^/]+\/revoke\/?$/.test(path)) return "revoke"
+  if (/\/sessions\/[^/]+\/revoke\/?$/.test(path)) return "revokeSession"
   return undefined
 }
 
@@ -216,6 +283,7 @@ const record = (request: HttpClientRequest.HttpClientRequest, url: URL): Recorde
     route: routeOf(request.method, url.pathname),
     method: request.method,
     path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
     headers,
     authorization,
     body: bodyOf(request)

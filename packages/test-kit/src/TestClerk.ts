@@ -155,7 +155,8 @@ export type StubOperations = {
 const operationNames: {
   readonly [Group in keyof ClerkClient.Service]: Record<keyof ClerkClient.Service[Group], true>
 } = {
-  actorTokens: { create: true, revoke: true }
+  actorTokens: { create: true, revoke: true },
+  sessions: { list: true, get: true, revoke: true }
 }
 
 const notStubbed = (name: string) => () => Effect.dieMessage(`ClerkClient stub: ${name} was not stubbed`)

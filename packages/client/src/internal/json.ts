@@ -44,3 +44,28 @@ export const issuePaths = (issue: ParseResult.ParseIssue): Array<string> => {
   }
   return [...paths]
 }
+
+/**
+ * Whether `whole` holds every key of `part` with an equal JSON value (deep, arrays compared element by element), so
+ * keys added to `whole` do not matter. Iterative, like the rest of this module.
+ */
+export const includes = (whole: unknown, part: unknown): boolean => {
+  const stack: Array<readonly [unknown, unknown, boolean]> = [[whole, part, true]]
+  while (stack.length > 0) {
+    const [a, b, subset] = stack.pop()!
+    if (typeof b !== "object" || b === null) {
+      if (a !== b) return false
+      continue
+    }
+    if (typeof a !== "object" || a === null || Array.isArray(a) !== Array.isArray(b)) return false
+    const aKeys = Object.keys(a)
+    const bKeys = Object.keys(b)
+    if (!subset && aKeys.length !== bKeys.length) return false
+    for (const key of bKeys) {
+      if (!Object.hasOwn(a, key)) return false
+      // Only the top level may have more keys: below it, values are compared whole.
+      stack.push([(a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], false])
+    }
+  }
+  return true
+}

@@ -42,16 +42,16 @@ export const at = (pointer: string, doc: unknown = spec): unknown => {
 }
 
 /** A copy of `node` with every local `$ref` replaced by the node it points to (recursively). */
-export const inlineRefs = (node: unknown, seen: ReadonlyArray<string> = []): unknown => {
-  if (Array.isArray(node)) return node.map((item) => inlineRefs(item, seen))
+export const inlineRefs = (node: unknown, seen: ReadonlyArray<string> = [], doc: unknown = spec): unknown => {
+  if (Array.isArray(node)) return node.map((item) => inlineRefs(item, seen, doc))
   if (!isObject(node)) return node
   const ref = node["$ref"]
   if (typeof ref === "string") {
     if (!ref.startsWith("#")) throw new Error(`only local $refs are supported, got ${ref}`)
     if (seen.includes(ref)) throw new Error(`cyclic $ref ${ref}`)
-    return inlineRefs(at(ref.slice(1)), [...seen, ref])
+    return inlineRefs(at(ref.slice(1), doc), [...seen, ref], doc)
   }
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inlineRefs(value, seen)]))
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inlineRefs(value, seen, doc)]))
 }
 
 /** Every `example` in the spec, by the JSON pointer of the schema that holds it. */

@@ -1,0 +1,174 @@
+/**
+ * Clerk's sessions: an accepted actor token *is* a session of the impersonated user, with the token's `actor` on
+ * it. List, read and revoke them here; `Impersonations` builds the whole workflow on these operations. Accessors of
+ * the `ClerkClient` in context: `Sessions.list(params)` runs `clerkClient.sessions.list(params)`.
+ *
+ * @since 0.2.0
+ */
+import type { Session } from "@effect-clerk/schema"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import { ClerkClient } from "./ClerkClient.js"
+import type { ClerkError } from "./ClerkError.js"
+
+/**
+ * The query of {@link list}, as plain values checked when the effect runs: at least one of `userId` and `clientId`;
+ * ids of 1–128 `[A-Za-z0-9_-]`; `limit` 1–500 (Clerk answers 10 when it is left out); `offset` ≥ 0.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ListParams {
+  /** The user whose sessions to list. */
+  readonly userId?: string | undefined
+  /** The client (browser or device) whose sessions to list. */
+  readonly clientId?: string | undefined
+  /** Only sessions with this status. */
+  readonly status?: Session.SessionListStatus | undefined
+  /** The page size, 1–500; Clerk's default is 10. */
+  readonly limit?: number | undefined
+  /** How many sessions to skip (newest first). */
+  readonly offset?: number | undefined
+}
+
+/**
+ * The query of {@link stream}: {@link ListParams} without the paging, which the stream does itself.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type StreamParams = Omit<ListParams, "limit" | "offset">
+
+/**
+ * Every way {@link list} can fail: the whole {@link ClerkError} union. In practice `ClerkInvalidInput` for a query
+ * refused before sending, `ClerkUnprocessableEntity` (`form_param_*`) and `ClerkBadRequest` for one Clerk refused.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type ListSessionsError = ClerkError
+
+/**
+ * Every way {@link get} can fail: the whole {@link ClerkError} union; `ClerkNotFound` (`resource_not_found`) for an
+ * unknown id.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type GetSessionError = ClerkError
+
+/**
+ * Every way {@link revoke} can fail: the whole {@link ClerkError} union; `ClerkNotFound` for an unknown id, and a
+ * `ClerkBadRequest` when the session can no longer be revoked.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export type RevokeSessionError = ClerkError
+
+/**
+ * One page of sessions, newest first, with `totalCount` (the matches over every page) when the server says. The
+ * query is checked before anything is sent: a missing `userId` / `clientId`, a `limit` outside 1–500 or an id that
+ * is not an id fails with `ClerkInvalidInput` and no request. Retried like every read.
+ *
+ * @example
+ * ```ts
+ * import { Sessions } from "@effect-clerk/client"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const page = yield* Sessions.list({ userId: "user_123", status: "active", limit: 100 })
+ *   const impersonated = page.data.filter((session) => session.actor !== null)
+ *   yield* Effect.log(`${impersonated.length} of ${page.totalCount ?? page.data.length} active sessions`)
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const list = (params: ListParams): Effect.Effect<Session.SessionList, ListSessionsError, ClerkClient> =>
+  Effect.flatMap(ClerkClient, (client) => client.sessions.list(params))
+
+/**
+ * One session by id.
+ *
+ * @example
+ * ```ts
+ * import { Sessions } from "@effect-clerk/client"
+ * import { Effect } from "effect"
+ *
+ * const whoIsImpersonating = (sessionId: string) =>
+ *   Sessions.get(sessionId).pipe(Effect.map((session) => session.actor?.["sub"]))
+ * ```
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const get = (sessionId: string): Effect.Effect<Session.Session, GetSessionError, ClerkClient> =>
+  Effect.flatMap(ClerkClient, (client) => client.sessions.get(sessionId))
+
+/**
+ * Revokes a session: it answers with the session, `status: "revoked"`, and whoever used it must sign in again.
+ * Revoking is safe to repeat, so it is retried after 429, 5xx, timeouts and transport failures, like a token revoke.
+ *
+ * @example
+ * ```ts
+ * import { Sessions } from "@effect-clerk/client"
+ * import { Effect } from "effect"
+ *
+ * const program = Sessions.revoke("sess_123").pipe(Effect.tap((session) => Effect.log(session.status)))
+ * ```
+ *
+ * @since 0.2.0
+ * @category operations
+ */
+export const revoke = (sessionId: string): Effect.Effect<Session.Session, RevokeSessionError, ClerkClient> =>
+  Effect.flatMap(ClerkClient, (client) => client.sessions.revoke(sessionId))
+
+/**
+ * The page size {@link stream} asks for: the largest the session list serves.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const pageSize = 500
+
+/**
+ * Every session matching the query, over as many pages of {@link pageSize} as there are, newest first: the next page
+ * is asked for only when the stream is pulled, and the last is a short one (or the one that reaches the server's
+ * total). A session seen on an earlier page is not emitted twice (pages shift when sessions start meanwhile).
+ *
+ * @example
+ * ```ts
+ * import { Sessions } from "@effect-clerk/client"
+ * import { Effect, Stream } from "effect"
+ *
+ * const activeImpersonations = Sessions.stream({ userId: "user_123", status: "active" }).pipe(
+ *   Stream.filter((session) => session.actor !== null),
+ *   Stream.runCollect
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category streams
+ */
+export const stream = (params: StreamParams): Stream.Stream<Session.Session, ListSessionsError, ClerkClient> =>
+  Stream.unwrap(Effect.map(ClerkClient, (client) => {
+    const seen = new Set<string>()
+    return Stream.paginateChunkEffect(
+      0,
+      (offset: number) =>
+        Effect.map(client.sessions.list({ ...params, limit: pageSize, offset }), (page) => {
+          const fresh = page.data.filter((session: Session.Session) => !seen.has(session.id))
+          for (const session of fresh) seen.add(session.id)
+          const next = offset + page.data.length
+          const last = page.data.length < pageSize ||
+            (page.totalCount !== undefined && next >= page.totalCount) ||
+            // A full page of sessions already seen: the server is not moving on; stop rather than loop.
+            fresh.length === 0
+          return [Chunk.unsafeFromArray(fresh), last ? Option.none<number>() : Option.some(next)] as const
+        })
+    )
+  })).pipe(Stream.withSpan("Sessions.stream"))
