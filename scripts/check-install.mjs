@@ -187,7 +187,12 @@ const tryManager = async (manager, lines, tarballs, example) => {
       const args = line.split(/\s+/).map((arg) => tarballs.find(([name]) => name === arg)?.[1] ?? arg)
       const [cmd, ...rest] = manager === "npm" ? args : ["npx", "-y", "pnpm@10.34.9", ...args.slice(1)]
       const result = await exec(cmd, rest, { cwd: project, env, timeout: installTimeout })
-      if (result.code !== 0) fail(`${manager}: "${line}" failed (exit ${result.code}):\n${result.output}`)
+      if (result.code !== 0) {
+        const hint = /404[^\n]*@effect-clerk/.test(result.output)
+          ? "\n(an @effect-clerk package the lines do not name was looked up on the registry: name each one needed)"
+          : ""
+        fail(`${manager}: "${line}" failed (exit ${result.code}):\n${result.output}${hint}`)
+      }
     }
     timings.install = Date.now() - started
 
