@@ -1,29 +1,34 @@
 // Packs every publishable package the way `pnpm publish` would, then checks the tarballs a user would install:
-// no `workspace:` ranges left, publint clean, and types that resolve (`attw`, ESM-only profile, every entry point).
-import { execFileSync } from "node:child_process"
+// no `workspace:` ranges left, publint clean, types that resolve (`attw`, ESM-only profile, every entry point), and
+// `@effect-clerk/client` only ever a peer dependency of exactly the same version (one `ClerkClient` tag per project).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { pack, packages, root, run } from "./pack.mjs"
 
-const root = new URL("..", import.meta.url).pathname
-const packages = ["schema", "client", "test-kit", "cli"]
 const out = mkdtempSync(join(tmpdir(), "effect-clerk-pack-"))
-const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ["ignore", "pipe", "inherit"] }).toString()
-const pnpm = (args, cwd) => run("npx", ["-y", "pnpm@10.34.9", ...args], cwd)
 let failures = 0
 
 try {
   for (const name of packages) {
-    const dir = join(root, "packages", name)
-    const before = new Set(readdirSync(out))
-    pnpm(["pack", "--pack-destination", out], dir)
-    const tarball = join(out, readdirSync(out).find((file) => !before.has(file)))
+    const tarball = pack(name, out)
     const unpacked = mkdtempSync(join(out, `${name}-`))
     run("tar", ["-xzf", tarball, "-C", unpacked])
     const manifest = readFileSync(join(unpacked, "package", "package.json"), "utf8")
     const problems = []
     if (manifest.includes("workspace:")) problems.push("the packed package.json still has workspace: ranges")
     if (manifest.includes("\"source\"")) problems.push("the packed exports still point at sources")
+    const { dependencies = {}, peerDependencies = {}, version } = JSON.parse(manifest)
+    if ("@effect-clerk/client" in dependencies) problems.push("@effect-clerk/client is a dependency, not a peer")
+    // The test-kit's own peers are exact, so whatever depends on it must take exactly the same version too.
+    const exact = Object.entries(peerDependencies).concat(
+      Object.entries(dependencies).filter(([dep]) => dep === "@effect-clerk/test-kit")
+    )
+    for (const [dep, range] of exact) {
+      if (dep.startsWith("@effect-clerk/") && range !== version) {
+        problems.push(`${dep} is "${range}", not exactly "${version}"`)
+      }
+    }
     try {
       process.stdout.write(run(join(root, "node_modules/.bin/publint"), ["run", tarball, "--strict"]))
     } catch {
