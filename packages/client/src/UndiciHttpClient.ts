@@ -3,7 +3,7 @@
  * WHATWG `fetch` layer (`Request`, `Headers`, web streams) that `FetchHttpClient` goes through.
  *
  * A deep import, kept out of the package index: only programs that import `@effect-clerk/client/UndiciHttpClient`
- * need `undici` (an optional peer dependency, `npm install undici`).
+ * need `undici` (an optional peer dependency, `npm install undici@^7`).
  *
  * Transport failures keep undici's error as the `cause` of the `RequestError` / `ResponseError`, so the client still
  * classifies them by `code` (`ECONNREFUSED`, `ECONNRESET`, `UND_ERR_SOCKET`, `UND_ERR_HEADERS_TIMEOUT`, …).
