@@ -19,12 +19,13 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
-import * as InternalFaultResponses from "./internal/emulator/faultResponses.js"
+import { ConnectionReset } from "./internal/emulator/faultResponses.js"
 import * as InternalFaults from "./internal/emulator/faults.js"
 import * as InternalOptions from "./internal/emulator/options.js"
 import * as InternalRouter from "./internal/emulator/router.js"
 import * as InternalState from "./internal/emulator/state.js"
-import * as InternalTokens from "./internal/emulator/tokens.js"
+import type * as InternalTokens from "./internal/emulator/tokens.js"
+import { StoredToken } from "./internal/emulator/tokens.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // options
@@ -127,21 +128,9 @@ export class EmulatorConfigError extends Schema.TaggedError<EmulatorConfigError>
 // models
 // ---------------------------------------------------------------------------------------------------------------
 
-/**
- * A token as the emulator keeps it: the `ActorToken` of `@effect-clerk/schema` that Clerk returns (encoded with that
- * schema on the wire), plus what Clerk keeps to itself: `expiresAt` (Unix milliseconds after which the ticket can no
- * longer be accepted) and `sessionMaxDurationInSeconds`, the longest session it may start.
- *
- * @since 0.1.0
- * @category models
- */
-export const StoredToken: typeof InternalTokens.StoredToken = InternalTokens.StoredToken
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type StoredToken = InternalTokens.StoredToken
+// Declared, and documented, beside the transitions that create it (internal/emulator/tokens.ts): the internal modules
+// then need no value from this one, and import it for types only (no import cycle).
+export { StoredToken }
 
 /**
  * The Backend API operations of the emulator.
@@ -231,20 +220,8 @@ export interface FaultOptions {
   readonly afterProcessing?: boolean | undefined
 }
 
-/**
- * The emulator's HTTP app fails with this when the connection must be reset: the adapters turn it into a reset
- * connection (a destroyed socket, or a transport error carrying `code: "ECONNRESET"` in memory).
- *
- * @since 0.1.0
- * @category errors
- */
-export const ConnectionReset: typeof InternalFaultResponses.ConnectionReset = InternalFaultResponses.ConnectionReset
-
-/**
- * @since 0.1.0
- * @category errors
- */
-export type ConnectionReset = InternalFaultResponses.ConnectionReset
+// Declared, and documented, where faults produce it (internal/emulator/faultResponses.ts), for the same reason.
+export { ConnectionReset }
 
 /**
  * Why a ticket could not be accepted.
@@ -349,7 +326,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
       requestCount: (route) => read((s) => s.counts[route]),
       injectFault: (fault, faultOptions) => Ref.update(state, (s) => InternalState.injectFault(s, fault, faultOptions)),
       pendingFaults: read((s) => InternalFaults.pending(s.faults)),
-      clearFaults: Ref.update(state, (s) => ({ ...s, faults: InternalFaults.empty })),
+      clearFaults: Ref.update(state, InternalState.clearFaults),
       reset: Ref.set(state, InternalState.initial)
     })
   })

@@ -76,12 +76,14 @@ describe("count and faults", () => {
     expect(state.counts).toEqual({ create: 1, revoke: 0, accept: 0, unmatched: 1 })
   })
 
-  it("injectFault queues, takeFault takes", () => {
+  it("injectFault queues, takeFault takes, clearFaults drops the rest", () => {
     const fault = Emulator.Fault.Status({ status: 503 })
     const state = State.injectFault(State.initial, fault, { operation: "revoke" })
     expect(State.takeFault(state, "create")).toEqual([Option.none(), state])
     const [taken, after] = State.takeFault(state, "revoke")
     expect(Option.map(taken, (entry) => entry.fault)).toEqual(Option.some(fault))
     expect(after).toEqual(State.initial)
+    const two = State.injectFault(State.injectFault(State.initial, fault), fault, { times: 3 })
+    expect(State.clearFaults(two)).toEqual(State.initial)
   })
 })

@@ -17,8 +17,14 @@ import { currentMillis } from "./state.js"
 import * as Tokens from "./tokens.js"
 
 /**
- * @internal The emulator's HTTP app fails with this when the connection must be reset. Public as
- * `Emulator.ConnectionReset`.
+ * The emulator's HTTP app fails with this when the connection must be reset: the adapters turn it into a reset
+ * connection (a destroyed socket, or a transport error carrying `code: "ECONNRESET"` in memory).
+ *
+ * Exported as `Emulator.ConnectionReset`; declared here, where faults produce it, so that the emulator's modules
+ * import each other without a cycle.
+ *
+ * @since 0.1.0
+ * @category errors
  */
 export class ConnectionReset extends Schema.TaggedError<ConnectionReset>()("ConnectionReset", {}) {}
 

@@ -35,14 +35,16 @@ export const initial: State = {
   counts: { create: 0, revoke: 0, accept: 0, unmatched: 0 }
 }
 
-/** @internal One step of the machine at the instant `now` (whole Unix milliseconds). */
-export type Transition<A> = (state: State, now: number) => readonly [A, State]
+/**
+ * @internal Runs one step of the machine, `(state, now) => [result, state]`, atomically on the emulator's state at the
+ * `Clock`'s current instant.
+ */
+export type Run = <A>(transition: (state: State, now: number) => readonly [A, State]) => Effect.Effect<A>
 
-/** @internal Runs a transition atomically on the emulator's state, at the `Clock`'s current instant. */
-export type Run = <A>(transition: Transition<A>) => Effect.Effect<A>
-
-/** @internal The `now` of the transitions: whole Unix milliseconds, as Clerk stamps them (a `TestClock` moved by
- * jittered sleeps can stand between two). */
+/**
+ * @internal The `now` of the transitions: whole Unix milliseconds, as Clerk stamps them (a `TestClock` moved by
+ * jittered sleeps can stand between two).
+ */
 export const currentMillis: Effect.Effect<number> = Effect.map(Clock.currentTimeMillis, Math.floor)
 
 /** @internal Counts one request to `route`. */
@@ -56,6 +58,9 @@ export const injectFault = (state: State, fault: Fault, options?: FaultOptions):
   ...state,
   faults: Faults.inject(state.faults, fault, options)
 })
+
+/** @internal Drops the faults not yet used. */
+export const clearFaults = (state: State): State => ({ ...state, faults: Faults.empty })
 
 /** @internal Takes the next fault for a request to `operation`, if any (see `Faults.take`). */
 export const takeFault = (state: State, operation: Operation): readonly [Option.Option<Faults.FaultEntry>, State] => {

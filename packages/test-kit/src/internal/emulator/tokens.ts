@@ -10,8 +10,14 @@ import * as Schema from "effect/Schema"
 import type { TicketRejected } from "../../Emulator.js"
 
 /**
- * @internal A token as the emulator keeps it: the `ActorToken` Clerk returns, plus what Clerk keeps to itself: when
- * it expires and the longest session it may start. Public as `Emulator.StoredToken`.
+ * A token as the emulator keeps it: the {@link ActorToken.ActorToken} Clerk returns (encoded with that schema on the
+ * wire), plus what Clerk keeps to itself: when it expires and the longest session it may start.
+ *
+ * Exported as `Emulator.StoredToken`; declared here, beside the transitions that create it, so that the emulator's
+ * modules import each other without a cycle.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export class StoredToken extends ActorToken.ActorToken.extend<StoredToken>("StoredToken")({
   /** Unix milliseconds after which the ticket can no longer be accepted. */
@@ -28,10 +34,9 @@ export const empty: Tokens = []
 /** @internal The path of the page a token's `url` opens. */
 export const acceptPath = "/v1/tickets/accept"
 
-/** @internal Clerk's defaults: one hour to accept the ticket, sessions of 30 minutes at most. */
-export const defaultExpiresInSeconds = 3600
-/** @internal */
-export const defaultSessionMaxDurationInSeconds = 1800
+// Clerk's defaults: one hour to accept the ticket, sessions of 30 minutes at most.
+const defaultExpiresInSeconds = 3600
+const defaultSessionMaxDurationInSeconds = 1800
 
 /** @internal What `create` needs besides the clock: the checked params, and the random id and ticket. */
 export interface CreateInput {
