@@ -1,6 +1,7 @@
 /**
- * The emulator on a real HTTP server on `127.0.0.1`, for any client: curl, `@clerk/backend` with `CLERK_API_URL`,
- * another process. Served through `node:http` by a thin adapter; no `@effect/platform-node` needed.
+ * The emulator on a real HTTP server, on `127.0.0.1` unless told otherwise, for any client: curl, `@clerk/backend`
+ * with `CLERK_API_URL`, another process or container. Served through `node:http` by a thin adapter; no
+ * `@effect/platform-node` needed.
  *
  * @since 0.1.0
  */
@@ -13,7 +14,7 @@ import * as Emulator from "./Emulator.js"
 import * as InternalNode from "./internal/node.js"
 
 /**
- * The host the server listens on: loopback only.
+ * The host the server listens on by default: loopback only.
  *
  * @since 0.1.0
  * @category constants
@@ -21,14 +22,22 @@ import * as InternalNode from "./internal/node.js"
 export const hostname: string = "127.0.0.1"
 
 /**
- * The options of {@link make}: the emulator's, and the port.
+ * The options of {@link make}: the emulator's, the port and the host.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Options extends Emulator.Options {
-  /** The port on 127.0.0.1; `0` (the default) picks a free one. */
+  /** The port; `0` (the default) picks a free one. */
   readonly port?: number | undefined
+  /**
+   * The address to listen on, default {@link hostname} (loopback only). `"0.0.0.0"` (or `"::"`) listens on every
+   * interface, e.g. to be reached from another container; then set `baseUrl` to the address clients use, for the
+   * ticket URLs.
+   *
+   * @since 0.2.0
+   */
+  readonly host?: string | undefined
 }
 
 /**
@@ -38,7 +47,7 @@ export interface Options extends Emulator.Options {
  * @category models
  */
 export interface Service {
-  /** `http://127.0.0.1:<port>`, the real address: use it as `CLERK_API_URL` / `apiUrl`. */
+  /** `http://<host>:<port>` (`http://127.0.0.1:<port>` by default), the real address: use it as `CLERK_API_URL`. */
   readonly url: string
   readonly port: number
   /** The emulator behind the server, to inspect and control. */
@@ -54,7 +63,8 @@ export interface Service {
 export class EmulatorServer extends Context.Tag("@effect-clerk/test-kit/EmulatorServer")<EmulatorServer, Service>() {}
 
 /**
- * The server could not listen (e.g. `EADDRINUSE`), or the port is not a port number.
+ * The server could not listen (e.g. `EADDRINUSE`, or `ENOTFOUND` for a host that does not resolve), or the port is
+ * not a port number, or the host is empty.
  *
  * @since 0.1.0
  * @category errors
@@ -65,8 +75,8 @@ export class EmulatorServerError extends Schema.TaggedError<EmulatorServerError>
 }) {}
 
 /**
- * Starts the emulator on `127.0.0.1` until the scope closes; closing it drops every connection (stalled ones
- * included). Ticket URLs use the real address unless `baseUrl` is given.
+ * Starts the emulator on `127.0.0.1` (or `host`) until the scope closes; closing it drops every connection (stalled
+ * ones included). Ticket URLs use the real address unless `baseUrl` is given.
  *
  * Requests are handled with the runtime of the fiber that calls `make`: started under `@effect/vitest`, the emulator
  * reads the `TestClock`.
@@ -94,19 +104,22 @@ export const make = (
   options: Options = {}
 ): Effect.Effect<Service, EmulatorServerError | Emulator.EmulatorConfigError, Scope.Scope> =>
   Effect.gen(function*() {
-    const { port = 0, ...emulatorOptions } = options
+    const { host = hostname, port = 0, ...emulatorOptions } = options
     if (!Number.isSafeInteger(port) || port < 0 || port > 65535) {
       return yield* new EmulatorServerError({ message: `port must be a whole number from 0 to 65535, got ${port}` })
     }
-    const listening = yield* InternalNode.listen(hostname, port).pipe(
+    if (typeof host !== "string" || host.trim() === "") {
+      return yield* new EmulatorServerError({ message: "host must be an address or a host name, got an empty one" })
+    }
+    const listening = yield* InternalNode.listen(host, port).pipe(
       Effect.mapError((failure) =>
         new EmulatorServerError({
           ...(failure.code === undefined ? {} : { code: failure.code }),
-          message: `cannot listen on ${hostname}:${port}: ${failure.message}`
+          message: `cannot listen on ${host}:${port}: ${failure.message}`
         })
       )
     )
-    const url = `http://${hostname}:${listening.port}`
+    const url = listening.origin
     const emulator = yield* Emulator.make({ ...emulatorOptions, baseUrl: emulatorOptions.baseUrl ?? url })
     listening.serve(emulator)
     return EmulatorServer.of({ url, port: listening.port, emulator })

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `clerk-emulator`: the emulator on 127.0.0.1, for any client. Prints `listening on http://127.0.0.1:<port>` once
- * it listens; stops on SIGINT / SIGTERM with exit code 0.
+ * `clerk-emulator`: the emulator on 127.0.0.1 (or `--host`), for any client. Prints `listening on http://<host>:<port>`
+ * once it listens; stops on SIGINT / SIGTERM with exit code 0.
  *
  * @since 0.1.0
  */
@@ -16,10 +16,12 @@ import * as EmulatorServer from "./EmulatorServer.js"
 
 const usage = `Usage: clerk-emulator [options]
 
-Emulates Clerk's actor-token endpoints (Backend API) on http://127.0.0.1:<port>.
+Emulates Clerk's actor-token endpoints (Backend API) on http://<host>:<port>.
 
 Options:
   --port <n>             port to listen on; 0 (the default) picks a free one
+  --host <addr>          address to listen on (default ${EmulatorServer.hostname}); 0.0.0.0 to be reached from other hosts
+  --base-url <url>       the address in ticket URLs, when clients use another one (default: the listening address)
   --secret-key <key>     the accepted secret key (default ${Emulator.defaultSecretKey})
   --rate-limit <n>       allow n requests per window, then answer 429 (default off; 100 when only --rate-window is set)
   --rate-window <s>      the rate-limit window in seconds (default 10)
@@ -45,6 +47,8 @@ const parse = (): EmulatorServer.Options => {
     values = parseArgs({
       options: {
         port: { type: "string" },
+        host: { type: "string" },
+        "base-url": { type: "string" },
         "secret-key": { type: "string" },
         "rate-limit": { type: "string" },
         "rate-window": { type: "string" },
@@ -64,15 +68,18 @@ const parse = (): EmulatorServer.Options => {
   }
   const port = wholeNumber("port", values.port, 0)
   if (port !== undefined && port > 65535) fail(`--port must be at most 65535, got ${port}`)
-  const requests = wholeNumber("rate-limit", values["rate-limit"], 1)
-  const window = wholeNumber("rate-window", values["rate-window"], 1)
+  const limit = wholeNumber("rate-limit", values["rate-limit"], 1)
+  const interval = wholeNumber("rate-window", values["rate-window"], 1)
   const quota = wholeNumber("quota", values.quota, 0)
+  if (values.host !== undefined && values.host.trim() === "") fail("--host must not be empty")
   return {
     port: port ?? 0,
+    host: values.host,
+    baseUrl: values["base-url"],
     secretKey: values["secret-key"],
-    rateLimit: requests === undefined && window === undefined
+    rateLimit: limit === undefined && interval === undefined
       ? undefined
-      : { requests, window: window === undefined ? undefined : Duration.seconds(window) },
+      : { limit, interval: interval === undefined ? undefined : Duration.seconds(interval) },
     monthlyQuota: quota,
     impersonationOnPlan: values["no-impersonation"] !== true
   }
@@ -82,7 +89,11 @@ const program = Effect.gen(function*() {
   const server = yield* EmulatorServer.make(parse())
   yield* Effect.sync(() => process.stdout.write(`listening on ${server.url}\n`))
   return yield* Effect.never
-}).pipe(Effect.scoped)
+}).pipe(
+  Effect.scoped,
+  // A value the emulator refuses (--secret-key, --base-url) is a bad flag like any other.
+  Effect.catchTag("EmulatorConfigError", (error) => Effect.sync(() => fail(error.message)))
+)
 
 const fiber = Effect.runFork(program)
 const stop = () => fiber.unsafeInterruptAsFork(FiberId.none)

@@ -379,12 +379,12 @@ describe("rate limit", () => {
       yield* TestClock.adjust("6 seconds")
       expect((yield* createToken()).status).toBe("pending")
       expect(yield* Effect.flatMap(Emulator.Emulator, (e) => e.tokens)).toHaveLength(4)
-    }).pipe(withClerk({ emulator: { rateLimit: { requests: 3, window: "10 seconds" } }, client: { maxRetries: 0 } })))
+    }).pipe(withClerk({ emulator: { rateLimit: { limit: 3, interval: "10 seconds" } }, client: { maxRetries: 0 } })))
 
   it.effect("defaults to Clerk's 100 requests per 10 seconds", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator
-      expect(emulator.options.rateLimit).toEqual(Option.some({ requests: 100, window: Duration.seconds(10) }))
+      expect(emulator.options.rateLimit).toEqual(Option.some({ limit: 100, interval: Duration.seconds(10) }))
       const results = yield* Effect.all(
         Array.from({ length: 101 }, () => Effect.either(ActorTokens.revoke("act_unknown")))
       )
@@ -402,7 +402,33 @@ describe("rate limit", () => {
       const token = yield* fiber
       expect(token.status).toBe("pending")
       expect(yield* emulator.requestCount("create")).toBe(3)
-    }).pipe(withClerk({ emulator: { rateLimit: { requests: 1 } }, client: { maxRetries: 1 } })))
+    }).pipe(withClerk({ emulator: { rateLimit: { limit: 1 } }, client: { maxRetries: 1 } })))
+
+  it.effect("still takes the deprecated names requests and window, but not beside limit and interval", () =>
+    Effect.gen(function*() {
+      const deprecated = yield* Emulator.make({ rateLimit: { requests: 2, window: "30 seconds" } })
+      expect(deprecated.options.rateLimit).toEqual(Option.some({ limit: 2, interval: Duration.seconds(30) }))
+      const requests = yield* Effect.flip(Emulator.make({ rateLimit: { requests: 0 } }))
+      expect(requests.option).toBe("rateLimit.requests")
+      const window = yield* Effect.flip(Emulator.make({ rateLimit: { window: "forever" as Duration.DurationInput } }))
+      expect(window.option).toBe("rateLimit.window")
+      expect(window.message).toContain("rateLimit.window is not a duration")
+      const both = yield* Effect.flip(Emulator.make({ rateLimit: { limit: 2, requests: 2 } }))
+      expect(both.option).toBe("rateLimit.requests")
+      expect(both.message).toContain("deprecated name of rateLimit.limit")
+      const bothIntervals = yield* Effect.flip(
+        Emulator.make({ rateLimit: { interval: "1 second", window: "1 second" } })
+      )
+      expect(bothIntervals.option).toBe("rateLimit.window")
+
+      const fetchWith = (emulator: Emulator.Service) =>
+        TestClerk.httpClient(emulator).execute(postCreate(JSON.stringify({ user_id: "u", actor: { sub: "a" } })))
+      expect((yield* fetchWith(deprecated)).status).toBe(200)
+      expect((yield* fetchWith(deprecated)).status).toBe(200)
+      const limited = yield* fetchWith(deprecated)
+      expect(limited.status).toBe(429)
+      expect(limited.headers["retry-after"]).toBe("30")
+    }))
 })
 
 describe("inspection and control", () => {
@@ -426,10 +452,13 @@ describe("inspection and control", () => {
     Effect.gen(function*() {
       const publishable = yield* Effect.flip(Emulator.make({ secretKey: "pk_test_abc" }))
       expect(publishable.option).toBe("secretKey")
-      const requests = yield* Effect.flip(Emulator.make({ rateLimit: { requests: 0 } }))
-      expect(requests.option).toBe("rateLimit.requests")
-      const window = yield* Effect.flip(Emulator.make({ rateLimit: { window: "0 seconds" } }))
-      expect(window.option).toBe("rateLimit.window")
+      const limit = yield* Effect.flip(Emulator.make({ rateLimit: { limit: 0 } }))
+      expect(limit.option).toBe("rateLimit.limit")
+      const interval = yield* Effect.flip(Emulator.make({ rateLimit: { interval: "0 seconds" } }))
+      expect(interval.option).toBe("rateLimit.interval")
+      expect(interval.message).toBe(
+        "Invalid Emulator option \"rateLimit.interval\": rateLimit.interval must be finite and above zero"
+      )
       const quota = yield* Effect.flip(Emulator.make({ monthlyQuota: -1 }))
       expect(quota.option).toBe("monthlyQuota")
       const baseUrl = yield* Effect.flip(Emulator.make({ baseUrl: "ftp://example.com" }))

@@ -261,7 +261,7 @@ describe("the real client over loopback", () => {
 
   it.scoped("429 with Retry-After from the server's rate limit", () =>
     Effect.gen(function*() {
-      const server = yield* EmulatorServer.make({ rateLimit: { requests: 1, window: "30 seconds" } })
+      const server = yield* EmulatorServer.make({ rateLimit: { limit: 1, interval: "30 seconds" } })
       expect((yield* create(server.url)).status).toBe(200)
       const limited = yield* create(server.url)
       expect(limited.status).toBe(429)

@@ -14,6 +14,8 @@ import { respond } from "./adapter.js"
 /** @internal */
 export interface Listening {
   readonly port: number
+  /** `http://<host>:<port>`, with the real port (and an IPv6 address in brackets). */
+  readonly origin: string
   /** Installs the emulator that answers requests; until then every request is answered 503. */
   readonly serve: (emulator: Service) => void
 }
@@ -78,6 +80,13 @@ const handle = (
   )
 
 /**
+ * @internal The origin of a server on `host:port`: an IPv6 address in brackets (`http://[::1]:80`), without its zone
+ * (`%eth0`), which URLs cannot carry.
+ */
+export const origin = (host: string, port: number): string =>
+  `http://${host.includes(":") ? `[${host.replace(/%.*$/, "")}]` : host}:${port}`
+
+/**
  * @internal Listens on `hostname:port` (0 picks a free port) until the scope closes; closing it drops every
  * connection, stalled ones included, and interrupts their handling.
  */
@@ -88,13 +97,13 @@ export const listen = (
   Effect.gen(function*() {
     const run = yield* FiberSet.makeRuntime<never, void, never>()
     let emulator: Service | undefined
-    let origin = ""
+    let serverOrigin = ""
     const server = Http.createServer((request, response) => {
       if (emulator === undefined) {
         response.writeHead(503).end()
         return
       }
-      const fiber = run(handle(emulator, origin, request, response))
+      const fiber = run(handle(emulator, serverOrigin, request, response))
       // The client went away (e.g. gave up on a stall): stop handling its request.
       response.on("close", () => {
         if (!response.writableFinished) fiber.unsafeInterruptAsFork(FiberId.none)
@@ -116,9 +125,10 @@ export const listen = (
           server.closeAllConnections()
         })
     )
-    origin = `http://${hostname}:${actualPort}`
+    serverOrigin = origin(hostname, actualPort)
     return {
       port: actualPort,
+      origin: serverOrigin,
       serve: (service) => {
         emulator = service
       }

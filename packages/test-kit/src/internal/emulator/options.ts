@@ -1,0 +1,117 @@
+/**
+ * The emulator's options: their defaults, the schema that checks them, and the resolved form the emulator runs on.
+ * A refused option is reported by its path (`rateLimit.limit`), for `Emulator.make` to turn into an
+ * `EmulatorConfigError`.
+ */
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import type { Options, ResolvedOptions } from "../../Emulator.js"
+
+/** @internal */
+export const defaultSecretKey = "sk_test_clerk_emulator_0000000000000000000000000000"
+
+/** @internal */
+export const defaultBaseUrl = "https://clerk-emulator.test"
+
+/** @internal Clerk's development-instance rate limit: 100 requests per 10 seconds. */
+export const defaultRateLimit: { readonly limit: number; readonly interval: Duration.Duration } = {
+  limit: 100,
+  interval: Duration.seconds(10)
+}
+
+const SecretKey = Schema.String.pipe(
+  Schema.filter((key) => /^sk_[\x21-\x7e]+$/.test(key) || "secretKey must be a secret key: sk_ then printable ASCII")
+)
+
+const BaseUrl = Schema.transformOrFail(Schema.Union(Schema.String, Schema.instanceOf(URL)), Schema.String, {
+  strict: true,
+  decode: (input, _, ast) => {
+    const url = URL.canParse(String(input)) ? new URL(String(input)) : undefined
+    if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      return ParseResult.fail(new ParseResult.Type(ast, input, "baseUrl must be an absolute http(s) URL"))
+    }
+    if (url.search !== "" || url.hash !== "") {
+      return ParseResult.fail(new ParseResult.Type(ast, input, "baseUrl must not have a query or a fragment"))
+    }
+    return ParseResult.succeed(`${url.origin}${url.pathname.replace(/\/+$/, "")}`)
+  },
+  encode: ParseResult.succeed
+})
+
+const PositiveInt = Schema.Int.pipe(Schema.positive({ message: () => "must be a whole number ≥ 1" }))
+const NonNegativeInt = Schema.Int.pipe(Schema.nonNegative({ message: () => "must be a whole number ≥ 0" }))
+
+// A finite duration above zero, from anything `Duration.decode` reads ("10 seconds", 10_000, a `Duration`).
+const Interval = (name: string) =>
+  Schema.Unknown.pipe(
+    Schema.transformOrFail(Schema.DurationFromSelf, {
+      strict: true,
+      decode: (input, _, ast) =>
+        Option.match(Duration.decodeUnknown(input), {
+          onNone: () => ParseResult.fail(new ParseResult.Type(ast, input, `rateLimit.${name} is not a duration`)),
+          onSome: (interval) =>
+            Duration.isFinite(interval) && Duration.greaterThan(interval, Duration.zero)
+              ? ParseResult.succeed(interval)
+              : ParseResult.fail(new ParseResult.Type(ast, input, `rateLimit.${name} must be finite and above zero`))
+        }),
+      encode: ParseResult.succeed
+    })
+  )
+
+// `requests` and `window` are the deprecated names of `limit` and `interval`: either name works, not both.
+const RateLimit = Schema.Struct({
+  limit: Schema.optional(PositiveInt),
+  interval: Schema.optional(Interval("interval")),
+  requests: Schema.optional(PositiveInt),
+  window: Schema.optional(Interval("window"))
+}).pipe(Schema.filter((rateLimit) => {
+  if (rateLimit.limit !== undefined && rateLimit.requests !== undefined) {
+    return { path: ["requests"], message: "rateLimit.requests is the deprecated name of rateLimit.limit: give one" }
+  }
+  if (rateLimit.interval !== undefined && rateLimit.window !== undefined) {
+    return { path: ["window"], message: "rateLimit.window is the deprecated name of rateLimit.interval: give one" }
+  }
+  return true
+}))
+
+const OptionsSchema = Schema.Struct({
+  secretKey: Schema.optionalWith(Schema.Union(SecretKey, Schema.RedactedFromSelf(SecretKey)), {
+    default: () => defaultSecretKey
+  }),
+  baseUrl: Schema.optionalWith(BaseUrl, { default: () => defaultBaseUrl }),
+  rateLimit: Schema.optional(RateLimit),
+  monthlyQuota: Schema.optional(NonNegativeInt),
+  impersonationOnPlan: Schema.optionalWith(Schema.Boolean, { default: () => true })
+})
+
+const decodeOptions = Schema.decodeUnknownEither(OptionsSchema)
+
+/** @internal Why the options were refused: the path of the first offending option, and what is wrong with it. */
+export interface Refused {
+  readonly option: string
+  readonly message: string
+}
+
+/** @internal Checks the options and fills in the defaults. */
+export const resolve = (options: Options): Either.Either<ResolvedOptions, Refused> =>
+  decodeOptions(options, { errors: "first" }).pipe(
+    Either.mapLeft((error): Refused => {
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      const option = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : "options"
+      return { option, message: `Invalid Emulator option "${option}": ${issue?.message ?? "invalid value"}` }
+    }),
+    Either.map((decoded): ResolvedOptions => ({
+      secretKey: Redacted.isRedacted(decoded.secretKey) ? decoded.secretKey : Redacted.make(decoded.secretKey),
+      baseUrl: decoded.baseUrl,
+      rateLimit: Option.map(Option.fromNullable(decoded.rateLimit), (rateLimit) => ({
+        limit: rateLimit.limit ?? rateLimit.requests ?? defaultRateLimit.limit,
+        interval: rateLimit.interval ?? rateLimit.window ?? defaultRateLimit.interval
+      })),
+      monthlyQuota: Option.fromNullable(decoded.monthlyQuota),
+      impersonationOnPlan: decoded.impersonationOnPlan
+    }))
+  )

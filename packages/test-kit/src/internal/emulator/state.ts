@@ -1,0 +1,122 @@
+/**
+ * The emulator's state, one record of slices, each with its own module and transitions: the tokens (`tokens.ts`),
+ * the monthly quota (`quota.ts`), the rate-limit window (`rateWindow.ts`), the fault queue (`faults.ts`) and the
+ * request counts. The transitions here are the ones the emulator runs, `(state, now, input) => [result, state]`, each
+ * composed from the slices'; they are pure: `Emulator.make` holds the state in one `Ref` and runs them atomically.
+ *
+ * A new slice (e.g. sessions) is a field of `State`, its empty value in `initial`, and its transitions composed in
+ * the ones below (accepting a ticket would also start a session).
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type { Fault, FaultOptions, Operation, RequestCounts, Route } from "../../Emulator.js"
+import * as Faults from "./faults.js"
+import * as Quota from "./quota.js"
+import * as RateWindow from "./rateWindow.js"
+import * as Tokens from "./tokens.js"
+
+/** @internal */
+export interface State {
+  readonly tokens: Tokens.Tokens
+  readonly usage: Quota.Usage
+  readonly rateWindow: RateWindow.RateWindow
+  readonly faults: Faults.FaultQueue
+  readonly counts: RequestCounts
+}
+
+/** @internal The state of a new emulator, and of one after `reset`. */
+export const initial: State = {
+  tokens: Tokens.empty,
+  usage: Quota.empty,
+  rateWindow: RateWindow.empty,
+  faults: Faults.empty,
+  counts: { create: 0, revoke: 0, accept: 0, unmatched: 0 }
+}
+
+/**
+ * @internal Runs one step of the machine, `(state, now) => [result, state]`, atomically on the emulator's state at the
+ * `Clock`'s current instant.
+ */
+export type Run = <A>(transition: (state: State, now: number) => readonly [A, State]) => Effect.Effect<A>
+
+/**
+ * @internal The `now` of the transitions: whole Unix milliseconds, as Clerk stamps them (a `TestClock` moved by
+ * jittered sleeps can stand between two).
+ */
+export const currentMillis: Effect.Effect<number> = Effect.map(Clock.currentTimeMillis, Math.floor)
+
+/** @internal Counts one request to `route`. */
+export const count = (state: State, route: Route): State => ({
+  ...state,
+  counts: { ...state.counts, [route]: state.counts[route] + 1 }
+})
+
+/** @internal Queues a fault (see `Faults.inject`). */
+export const injectFault = (state: State, fault: Fault, options?: FaultOptions): State => ({
+  ...state,
+  faults: Faults.inject(state.faults, fault, options)
+})
+
+/** @internal Drops the faults not yet used. */
+export const clearFaults = (state: State): State => ({ ...state, faults: Faults.empty })
+
+/** @internal Takes the next fault for a request to `operation`, if any (see `Faults.take`). */
+export const takeFault = (state: State, operation: Operation): readonly [Option.Option<Faults.FaultEntry>, State] => {
+  const [entry, faults] = Faults.take(state.faults, operation)
+  return [entry, { ...state, faults }]
+}
+
+/** @internal Admits a request under the rate limit, if there is one (see `RateWindow.admit`). */
+export const admit = (
+  state: State,
+  now: number,
+  rateLimit: Option.Option<RateWindow.RateLimit>
+): readonly [Option.Option<number>, State] => {
+  if (Option.isNone(rateLimit)) return [Option.none(), state]
+  const [retryAfter, rateWindow] = RateWindow.admit(state.rateWindow, now, rateLimit.value)
+  return [retryAfter, { ...state, rateWindow }]
+}
+
+/** @internal The create of `tokens.ts`, under the monthly quota. */
+export interface CreateInput extends Tokens.CreateInput {
+  readonly monthlyQuota: Option.Option<number>
+}
+
+/** @internal Creating a token was refused: the monthly quota is used up. Nothing changed. */
+export interface QuotaExceeded {
+  readonly _tag: "QuotaExceeded"
+}
+
+/** @internal Creates a token, if the month's quota allows. */
+export const create = (
+  state: State,
+  now: number,
+  input: CreateInput
+): readonly [Either.Either<Tokens.StoredToken, QuotaExceeded>, State] => {
+  const [allowed, usage] = Quota.take(state.usage, now, input.monthlyQuota)
+  if (!allowed) return [Either.left({ _tag: "QuotaExceeded" }), state]
+  const [token, tokens] = Tokens.create(state.tokens, now, input)
+  return [Either.right(token), { ...state, tokens, usage }]
+}
+
+/** @internal Revokes a pending token (see `Tokens.revoke`). */
+export const revoke = (
+  state: State,
+  now: number,
+  id: string
+): readonly [Either.Either<Tokens.StoredToken, Tokens.RevokeRefused>, State] => {
+  const [result, tokens] = Tokens.revoke(state.tokens, now, id)
+  return [result, { ...state, tokens }]
+}
+
+/** @internal Accepts a ticket (see `Tokens.accept`). */
+export const accept = (
+  state: State,
+  now: number,
+  by: Tokens.AcceptBy
+): readonly [Either.Either<Tokens.StoredToken, Tokens.Rejection>, State] => {
+  const [result, tokens] = Tokens.accept(state.tokens, now, by)
+  return [result, { ...state, tokens }]
+}
