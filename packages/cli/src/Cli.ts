@@ -80,9 +80,9 @@ const apiUrl = Options.text("api-url").pipe(
       "https, or http on loopback"
   ),
   // Where the URL came from: --emulator refuses --api-url, and ignores CLERK_API_URL.
-  Options.map((url): InternalClerk.ApiUrl => ({ url, source: "--api-url" })),
+  Options.map((url) => ({ url, source: "--api-url" as const })),
   Options.withFallbackConfig(
-    Config.map(Config.string("CLERK_API_URL"), (url): InternalClerk.ApiUrl => ({ url, source: "CLERK_API_URL" }))
+    Config.map(Config.string("CLERK_API_URL"), (url) => ({ url, source: "CLERK_API_URL" as const }))
   ),
   Options.optional
 )

@@ -13,9 +13,8 @@ const programName = "clerk-actor-tokens"
 export const stdout = (text: string): Effect.Effect<void> =>
   Effect.flatMap(Output, (output) => output.stdout.write(text))
 
-/** @internal Writes to stderr: notices, progress, errors. */
-export const stderr = (text: string): Effect.Effect<void> =>
-  Effect.flatMap(Output, (output) => output.stderr.write(text))
+/** Writes to stderr: notices, progress, errors. */
+const stderr = (text: string): Effect.Effect<void> => Effect.flatMap(Output, (output) => output.stderr.write(text))
 
 /** @internal A notice on stderr, one line. */
 export const notice = (text: string): Effect.Effect<void> => stderr(`${programName}: ${text}\n`)
@@ -26,8 +25,8 @@ export const error = (text: string): Effect.Effect<void> => stderr(`${programNam
 // Control sequences (CSI: colours, cursor moves, erasing), as @effect/printer-ansi writes them.
 const controlSequence = /\x1b\[[0-?]*[ -/]*[@-~]/g
 
-/** @internal The text without its colours and other terminal control sequences. */
-export const plain = (text: string): string => text.replace(controlSequence, "")
+/** The text without its colours and other terminal control sequences. */
+const plain = (text: string): string => text.replace(controlSequence, "")
 
 /** @internal A help document of `@effect/cli` (a usage error's text) as plain text. */
 export const docText = (doc: HelpDoc.HelpDoc): string => plain(HelpDoc.toAnsiText(doc))
