@@ -60,13 +60,17 @@ const client = (options: ClerkClient.Options) =>
  * @internal
  * The client, over the `HttpClient` in context: `CLERK_SECRET_KEY` and `CLERK_API_VERSION` from the configuration,
  * the API URL of the {@link Target}. With `--emulator`, the embedded emulator is started on 127.0.0.1 (port 0) for the
- * life of the layer, and its URL and key are used instead (`CLERK_API_URL` is then ignored, `--api-url` refused).
+ * life of the layer, and its URL and key are used instead (`CLERK_API_URL` is then ignored, `--api-url` refused, and
+ * `CLERK_SECRET_KEY` never read).
  */
 export const layer = (
   target: Target,
   options: ClientOptions = {}
 ): Layer.Layer<ClerkClient.ClerkClient, UsageError | ConfigurationError, HttpClient.HttpClient> =>
   Layer.unwrapScoped(Effect.gen(function*() {
+    const apiVersion = Option.getOrUndefined(
+      yield* Effect.mapError(Config.option(Config.string("CLERK_API_VERSION")), fromConfigError)
+    )
     if (target.emulator) {
       if (Option.exists(target.apiUrl, (apiUrl) => apiUrl.source === "--api-url")) {
         return yield* new UsageError({ message: "--emulator and --api-url cannot be used together" })
@@ -80,14 +84,13 @@ export const layer = (
         `--emulator: using the embedded Clerk emulator at ${server.url} with its own test key; ` +
           "nothing reaches Clerk, and its tokens are gone when the command ends"
       )
-      return client({ ...options, secretKey: server.emulator.options.secretKey, apiUrl: server.url })
+      return client({ ...options, secretKey: server.emulator.options.secretKey, apiUrl: server.url, apiVersion })
     }
     const secretKey = yield* Effect.mapError(Config.redacted("CLERK_SECRET_KEY"), fromConfigError)
-    const apiVersion = yield* Effect.mapError(Config.option(Config.string("CLERK_API_VERSION")), fromConfigError)
     return client({
       ...options,
       secretKey,
       apiUrl: Option.getOrUndefined(Option.map(target.apiUrl, (apiUrl) => apiUrl.url)),
-      apiVersion: Option.getOrUndefined(apiVersion)
+      apiVersion
     })
   }))
