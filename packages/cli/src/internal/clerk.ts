@@ -9,8 +9,8 @@ import * as Option from "effect/Option"
 import { ConfigurationError, UsageError } from "../CliError.js"
 import * as Output from "./output.js"
 
-/** @internal The API URL and where it came from: `--api-url` itself, or its fallback `CLERK_API_URL`. */
-export interface ApiUrl {
+/** The API URL and where it came from: `--api-url` itself, or its fallback `CLERK_API_URL`. */
+interface ApiUrl {
   readonly url: string
   readonly source: "--api-url" | "CLERK_API_URL"
 }
