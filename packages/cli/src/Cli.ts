@@ -13,8 +13,12 @@ import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Span from "@effect/cli/HelpDoc/Span"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -26,9 +30,10 @@ import * as InternalClaims from "./internal/claims.js"
 import * as InternalClerk from "./internal/clerk.js"
 import * as InternalDuration from "./internal/duration.js"
 import * as InternalIdsFile from "./internal/idsFile.js"
-import * as Output from "./internal/output.js"
+import * as InternalOutput from "./internal/output.js"
 import * as InternalProgress from "./internal/progress.js"
 import { version } from "./internal/version.js"
+import { Output } from "./Output.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // parsing helpers
@@ -73,6 +78,11 @@ const apiUrl = Options.text("api-url").pipe(
   Options.withDescription(
     "Base URL of a Clerk-compatible Backend API (default CLERK_API_URL, else https://api.clerk.com); " +
       "https, or http on loopback"
+  ),
+  // Where the URL came from: --emulator refuses --api-url, and ignores CLERK_API_URL.
+  Options.map((url) => ({ url, source: "--api-url" as const })),
+  Options.withFallbackConfig(
+    Config.map(Config.string("CLERK_API_URL"), (url) => ({ url, source: "CLERK_API_URL" as const }))
   ),
   Options.optional
 )
@@ -125,7 +135,9 @@ const createCommand = Command.make(
             })
           )
         )
-      )
+      ),
+      // No --claim: no extra claims. Also what makes the usage line read `[--claim key=value...]`, not required.
+      Options.withDefault({})
     ),
     expiresIn: Options.text("expires-in").pipe(
       Options.withPseudoName("duration"),
@@ -149,18 +161,18 @@ const createCommand = Command.make(
     }).pipe(
       Effect.flatMap((token) =>
         config.json
-          ? Effect.flatMap(tokenJson(token), (text) => Output.stdout(`${text}\n`))
-          : Output.stdout(table([
+          ? Effect.flatMap(tokenJson(token), (text) => InternalOutput.stdout(`${text}\n`))
+          : InternalOutput.stdout(table([
             ["id", token.id],
             ["status", token.status],
             ["user", token.userId],
             ["actor", token.actor === null ? "-" : JSON.stringify(token.actor)],
             ["url", token.url == null ? "- (none returned)" : Redacted.value(token.url)]
           ]))
-      ),
-      InternalClerk.provide(config)
+      )
     )
 ).pipe(
+  Command.provide((config) => InternalClerk.layer(config)),
   Command.withDescription(
     "Create an actor token: a one-time sign-in link as --user on behalf of --actor. The url and token it prints " +
       "are credentials: hand them only to the impersonator."
@@ -175,8 +187,8 @@ const revokeSingle = (id: Ids.ActorTokenId, asJson: boolean) =>
   ActorTokens.revoke(id).pipe(
     Effect.flatMap((token) =>
       asJson
-        ? Effect.flatMap(tokenJson(token), (text) => Output.stdout(`${text}\n`))
-        : Output.stdout(table([["id", token.id], ["status", token.status]]))
+        ? Effect.flatMap(tokenJson(token), (text) => InternalOutput.stdout(`${text}\n`))
+        : InternalOutput.stdout(table([["id", token.id], ["status", token.status]]))
     )
   )
 
@@ -199,9 +211,9 @@ const revokeBulk = (
 ) =>
   Effect.gen(function*() {
     if (file.duplicates > 0) {
-      yield* Output.notice(`${file.duplicates} repeated id(s) in the file: each id is revoked once`)
+      yield* InternalOutput.notice(`${file.duplicates} repeated id(s) in the file: each id is revoked once`)
     }
-    if (file.ids.length === 0) yield* Output.notice("the file lists no ids: nothing to revoke")
+    if (file.ids.length === 0) yield* InternalOutput.notice("the file lists no ids: nothing to revoke")
     const progress = yield* InternalProgress.make(file.ids.length)
     const summary = yield* BulkRevoke.run(file.ids, {
       concurrency: options.concurrency,
@@ -211,7 +223,7 @@ const revokeBulk = (
         Effect.zipRight(
           progress.finish,
           Effect.flatMap(progress.counts, (counts) =>
-            Output.notice(
+            InternalOutput.notice(
               `stopped after ${counts.done} of ${file.ids.length} id(s) (${counts.revoked} revoked): ` +
                 `the secret key was refused (${error.status})`
             ))
@@ -221,9 +233,9 @@ const revokeBulk = (
     yield* progress.finish
     if (options.json) {
       const encoded = yield* Effect.orDie(encodeSummary(summary))
-      yield* Output.stdout(`${JSON.stringify(encoded)}\n`)
+      yield* InternalOutput.stdout(`${JSON.stringify(encoded)}\n`)
     } else {
-      yield* Output.stdout(humanSummary(summary))
+      yield* InternalOutput.stdout(humanSummary(summary))
     }
     if (summary.failed > 0) {
       return yield* new BulkRevokeIncomplete({ failed: summary.failed, total: summary.total })
@@ -231,6 +243,37 @@ const revokeBulk = (
   })
 
 const decodeActorTokenId = decodeWith("act_id", Ids.ActorTokenId)
+
+/** What `revoke` revokes: the id given, or every id of `--from-file`. */
+type RevokeTarget = Data.TaggedEnum<{
+  Single: { readonly id: Ids.ActorTokenId }
+  Bulk: { readonly file: InternalIdsFile.IdsFile }
+}>
+const RevokeTarget = Data.taggedEnum<RevokeTarget>()
+
+const revokeTarget = (config: {
+  readonly id: Option.Option<Ids.ActorTokenId>
+  readonly fromFile: Option.Option<InternalIdsFile.IdsFile>
+}): Either.Either<RevokeTarget, UsageError> =>
+  Option.match(config.fromFile, {
+    onSome: (file) =>
+      Option.isSome(config.id)
+        ? Either.left(new UsageError({ message: "give an act_id or --from-file <file>, not both" }))
+        : Either.right(RevokeTarget.Bulk({ file })),
+    onNone: () =>
+      Option.match(config.id, {
+        onNone: () => Either.left(new UsageError({ message: "give an act_id, or --from-file <file>" })),
+        onSome: (id) => Either.right(RevokeTarget.Single({ id }))
+      })
+  })
+
+/** A concurrency from 1 to 32, checked by `Options.withSchema`. */
+const Concurrency = Schema.Int.pipe(Schema.between(1, 32)).annotations({
+  message: (issue) => ({
+    message: `--concurrency ${String(issue.actual)}: must be a whole number from 1 to 32`,
+    override: true
+  })
+})
 
 const revokeCommand = Command.make(
   "revoke",
@@ -258,12 +301,8 @@ const revokeCommand = Command.make(
     concurrency: Options.integer("concurrency").pipe(
       Options.withPseudoName("n"),
       Options.withDescription("With --from-file: revokes in flight at once, 1 to 32"),
-      Options.withDefault(4),
-      Options.mapEffect((n) =>
-        Number.isSafeInteger(n) && n >= 1 && n <= 32
-          ? Effect.succeed(n)
-          : Effect.fail(invalid(`--concurrency ${n}: must be a whole number from 1 to 32`))
-      )
+      Options.withSchema(Concurrency),
+      Options.withDefault(4)
     ),
     rate: Options.text("rate").pipe(
       Options.withPseudoName("n/window"),
@@ -275,21 +314,23 @@ const revokeCommand = Command.make(
       Options.optional
     )
   },
-  (config): Effect.Effect<void, CliError> => {
-    const rateLimit = Option.match(config.rate, { onNone: () => ({}), onSome: (rateLimit) => ({ rateLimit }) })
-    if (Option.isSome(config.fromFile)) {
-      if (Option.isSome(config.id)) {
-        return Effect.fail(new UsageError({ message: "give an act_id or --from-file <file>, not both" }))
-      }
-      // Revoking is safe to repeat, and a long run may meet 429s: allow more retries than a single call does.
-      return InternalClerk.provide(config, { ...rateLimit, maxRetries: 5 })(revokeBulk(config.fromFile.value, config))
-    }
-    if (Option.isNone(config.id)) {
-      return Effect.fail(new UsageError({ message: "give an act_id, or --from-file <file>" }))
-    }
-    return InternalClerk.provide(config, rateLimit)(revokeSingle(config.id.value, config.json))
-  }
+  (config) =>
+    Effect.flatMap(
+      revokeTarget(config),
+      RevokeTarget.$match({
+        Single: ({ id }) => revokeSingle(id, config.json),
+        Bulk: ({ file }) => revokeBulk(file, config)
+      })
+    )
 ).pipe(
+  // The target is checked before the client starts: a usage error is reported even without a key.
+  Command.provide((config) =>
+    Layer.unwrapEffect(Effect.map(revokeTarget(config), (target) => {
+      const rateLimit = Option.match(config.rate, { onNone: () => ({}), onSome: (rateLimit) => ({ rateLimit }) })
+      // Revoking is safe to repeat, and a long run may meet 429s: allow more retries than a single call does.
+      return InternalClerk.layer(config, RevokeTarget.$is("Bulk")(target) ? { ...rateLimit, maxRetries: 5 } : rateLimit)
+    }))
+  ),
   Command.withDescription(
     "Revoke a pending actor token, or every id of --from-file. Only pending tokens can be revoked: an accepted or " +
       "revoked one is refused (400 actor_token_cannot_be_revoked_code)."
@@ -342,22 +383,35 @@ const cli = Command.run(command, {
 })
 
 const report = (error: CliError): Effect.Effect<ExitCode.ExitCode> =>
-  Effect.as(Output.error(describe(error)), ExitCode.fromError(error))
+  Effect.as(InternalOutput.error(describe(error)), ExitCode.fromError(error))
 
 /**
- * Runs a command line (`process.argv`: the runtime and script first) and returns its exit code. Every failure is
- * reported on stderr in one line first; `@effect/cli` has already printed usage errors. Needs the
- * `FileSystem`, `Path` and `Terminal` services (`NodeContext.layer`).
+ * A usage error found by `@effect/cli` (unknown flag, missing option, invalid value) as one of the CLI's own: its
+ * paragraphs on one line.
+ */
+const fromValidationError = (error: ValidationError.ValidationError): UsageError => {
+  const lines = InternalOutput.docText(error.error).split("\n").map((line) => line.trim()).filter((line) => line !== "")
+  return new UsageError({ message: lines.length === 0 ? "invalid command line (see --help)" : lines.join("; ") })
+}
+
+/**
+ * Runs a command line (`process.argv`: the runtime and script first) and returns its exit code. Every failure,
+ * usage errors included, is reported on stderr in one line, `clerk-actor-tokens: error: …`.
+ *
+ * Everything is printed through the {@link Output} service (the process's stdout and stderr unless provided); the
+ * help is in colour only when stdout is a terminal and `NO_COLOR` is not set. Needs the `FileSystem`, `Path` and
+ * `Terminal` services (`NodeContext.layer`), and the `HttpClient` that reaches Clerk (`FetchHttpClient.layer`).
  *
  * @example
  * ```ts
  * import { Cli } from "@effect-clerk/cli"
+ * import { FetchHttpClient } from "@effect/platform"
  * import { NodeContext, NodeRuntime } from "@effect/platform-node"
  * import { Effect } from "effect"
  *
  * Cli.run(process.argv).pipe(
  *   Effect.tap((code) => Effect.sync(() => (process.exitCode = code))),
- *   Effect.provide(NodeContext.layer),
+ *   Effect.provide([NodeContext.layer, FetchHttpClient.layer]),
  *   NodeRuntime.runMain
  * )
  * ```
@@ -365,17 +419,22 @@ const report = (error: CliError): Effect.Effect<ExitCode.ExitCode> =>
  * @since 0.1.0
  * @category running
  */
-export const run = (argv: ReadonlyArray<string>): Effect.Effect<ExitCode.ExitCode, never, CliApp.CliApp.Environment> =>
-  cli(argv).pipe(
-    Effect.as(ExitCode.ExitCode.Ok),
-    Effect.catchAll((error): Effect.Effect<ExitCode.ExitCode> =>
-      ValidationError.isValidationError(error)
-        ? Effect.succeed(ExitCode.ExitCode.Usage)
-        : report(error)
-    ),
+export const run = (
+  argv: ReadonlyArray<string>
+): Effect.Effect<ExitCode.ExitCode, never, CliApp.CliApp.Environment | HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const output = yield* Output
+    const color = output.stdout.isTerminal && !(yield* InternalOutput.noColor)
+    const console = yield* Effect.console
+    return yield* cli(argv).pipe(
+      Effect.as(ExitCode.ExitCode.Ok),
+      Effect.catchAll((error) => report(ValidationError.isValidationError(error) ? fromValidationError(error) : error)),
+      Effect.withConsole(InternalOutput.cliConsole(console, output, color))
+    )
+  }).pipe(
     Effect.catchAllDefect((defect) =>
       Effect.as(
-        Output.error(`internal error: ${defect instanceof Error ? defect.message : String(defect)}`),
+        InternalOutput.error(`internal error: ${defect instanceof Error ? defect.message : String(defect)}`),
         ExitCode.ExitCode.Unavailable
       )
     )

@@ -6,17 +6,17 @@
  */
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Logger from "effect/Logger"
+import * as Layer from "effect/Layer"
 import * as Cli from "./Cli.js"
 import * as ExitCode from "./ExitCode.js"
+import * as InternalOutput from "./internal/output.js"
 
 const program = Cli.run(process.argv).pipe(
-  Effect.provide(NodeContext.layer),
-  // Logs (e.g. with --log-level debug) go to stderr: stdout holds only the command's result.
-  Effect.provide(Logger.replace(Logger.defaultLogger, Logger.prettyLogger({ stderr: true })))
+  Effect.provide(Layer.mergeAll(NodeContext.layer, FetchHttpClient.layer, InternalOutput.logsToStderr))
 )
 
 NodeRuntime.runMain(program, {

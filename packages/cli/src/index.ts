@@ -24,3 +24,8 @@ export * as CliError from "./CliError.js"
  * @since 0.1.0
  */
 export * as ExitCode from "./ExitCode.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Output from "./Output.js"

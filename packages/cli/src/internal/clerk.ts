@@ -1,28 +1,30 @@
 import { ClerkClient } from "@effect-clerk/client"
 import * as EmulatorServer from "@effect-clerk/test-kit/EmulatorServer"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
 import { ConfigurationError, UsageError } from "../CliError.js"
 import * as Output from "./output.js"
 
+/** The API URL and where it came from: `--api-url` itself, or its fallback `CLERK_API_URL`. */
+interface ApiUrl {
+  readonly url: string
+  readonly source: "--api-url" | "CLERK_API_URL"
+}
+
 /** @internal Where the commands send their requests: the flags every subcommand shares. */
 export interface Target {
-  /** `--api-url`: overrides `CLERK_API_URL`. */
-  readonly apiUrl: Option.Option<string>
+  /** `--api-url`, else `CLERK_API_URL`. */
+  readonly apiUrl: Option.Option<ApiUrl>
   /** `--emulator`: the embedded loopback emulator, with its own key. */
   readonly emulator: boolean
 }
 
-const describeConfigError = (error: ConfigError.ConfigError): string =>
-  ConfigError.isMissingDataOnly(error)
-    ? "CLERK_SECRET_KEY is not set: export your Backend API secret key (sk_live_… / sk_test_…), " +
-      "or pass --emulator to try the commands against the embedded emulator"
-    : `cannot read the configuration: ${ConfigError.reduceWithContext(error, undefined, configErrorReducer)}`
+/** @internal The client's options a command may set. */
+export type ClientOptions = Pick<ClerkClient.Options, "maxRetries" | "rateLimit">
 
 const configErrorReducer: ConfigError.ConfigErrorReducer<unknown, string> = {
   andCase: (_, left, right) => `${left}; ${right}`,
@@ -33,53 +35,62 @@ const configErrorReducer: ConfigError.ConfigErrorReducer<unknown, string> = {
   unsupportedCase: (_, path, message) => `${path.join(".")}: ${message}`
 }
 
+const fromConfigError = (error: ConfigError.ConfigError): ConfigurationError =>
+  new ConfigurationError({
+    message: ConfigError.isMissingDataOnly(error)
+      ? "CLERK_SECRET_KEY is not set: export your Backend API secret key (sk_live_… / sk_test_…), " +
+        "or pass --emulator to try the commands against the embedded emulator"
+      : `cannot read the configuration: ${ConfigError.reduceWithContext(error, undefined, configErrorReducer)}`
+  })
+
 const settingNames: Record<string, string> = {
   secretKey: "CLERK_SECRET_KEY",
   apiUrl: "API URL (--api-url / CLERK_API_URL)",
   apiVersion: "CLERK_API_VERSION"
 }
 
+const client = (options: ClerkClient.Options) =>
+  ClerkClient.layer(options).pipe(
+    Layer.mapError((error) =>
+      new ConfigurationError({ message: `invalid ${settingNames[error.option] ?? error.option}: ${error.reason}` })
+    )
+  )
+
 /**
  * @internal
- * The client over `FetchHttpClient`, built by `ClerkClient.layerConfig`: `CLERK_SECRET_KEY`, `CLERK_API_URL` and
- * `CLERK_API_VERSION` from the environment, with `--api-url` over `CLERK_API_URL`. With `--emulator`, the embedded
- * emulator is started on 127.0.0.1 (port 0) for the length of the effect, and its URL and key are used instead.
+ * The client, over the `HttpClient` in context: `CLERK_SECRET_KEY` and `CLERK_API_VERSION` from the configuration,
+ * the API URL of the {@link Target}. With `--emulator`, the embedded emulator is started on 127.0.0.1 (port 0) for the
+ * life of the layer, and its URL and key are used instead (`CLERK_API_URL` is then ignored, `--api-url` refused, and
+ * `CLERK_SECRET_KEY` never read).
  */
-export const provide = (target: Target, options: ClerkClient.ConfigOptions = {}) =>
-<A, E, R>(
-  effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, E | ConfigurationError | UsageError, Exclude<R, ClerkClient.ClerkClient>> =>
-  Effect.gen(function*() {
-    if (target.emulator && Option.isSome(target.apiUrl)) {
-      return yield* new UsageError({ message: "--emulator and --api-url cannot be used together" })
-    }
-    const overrides = new Map<string, string>()
+export const layer = (
+  target: Target,
+  options: ClientOptions = {}
+): Layer.Layer<ClerkClient.ClerkClient, UsageError | ConfigurationError, HttpClient.HttpClient> =>
+  Layer.unwrapScoped(Effect.gen(function*() {
+    const apiVersion = Option.getOrUndefined(
+      yield* Effect.mapError(Config.option(Config.string("CLERK_API_VERSION")), fromConfigError)
+    )
     if (target.emulator) {
+      if (Option.exists(target.apiUrl, (apiUrl) => apiUrl.source === "--api-url")) {
+        return yield* new UsageError({ message: "--emulator and --api-url cannot be used together" })
+      }
       const server = yield* EmulatorServer.make({ port: 0 }).pipe(
         Effect.mapError((error) =>
           new ConfigurationError({ message: `cannot start the embedded emulator: ${error.message}` })
         )
       )
-      overrides.set("CLERK_API_URL", server.url)
-      overrides.set("CLERK_SECRET_KEY", Redacted.value(server.emulator.options.secretKey))
       yield* Output.notice(
         `--emulator: using the embedded Clerk emulator at ${server.url} with its own test key; ` +
           "nothing reaches Clerk, and its tokens are gone when the command ends"
       )
+      return client({ ...options, secretKey: server.emulator.options.secretKey, apiUrl: server.url, apiVersion })
     }
-    Option.map(target.apiUrl, (url) => overrides.set("CLERK_API_URL", url))
-    const clerk = ClerkClient.layerConfig(options).pipe(
-      Layer.provide(FetchHttpClient.layer),
-      Layer.mapError((error) =>
-        ConfigError.isConfigError(error)
-          ? new ConfigurationError({ message: describeConfigError(error) })
-          : new ConfigurationError({
-            message: `invalid ${settingNames[error.option] ?? error.option}: ${
-              error.message.replace(/^Invalid ClerkClient option "[^"]*": /, "")
-            }`
-          })
-      )
-    )
-    const provider = ConfigProvider.fromMap(overrides).pipe(ConfigProvider.orElse(() => ConfigProvider.fromEnv()))
-    return yield* effect.pipe(Effect.provide(clerk), Effect.withConfigProvider(provider))
-  }).pipe(Effect.scoped)
+    const secretKey = yield* Effect.mapError(Config.redacted("CLERK_SECRET_KEY"), fromConfigError)
+    return client({
+      ...options,
+      secretKey,
+      apiUrl: Option.getOrUndefined(Option.map(target.apiUrl, (apiUrl) => apiUrl.url)),
+      apiVersion
+    })
+  }))

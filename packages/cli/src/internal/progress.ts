@@ -1,7 +1,7 @@
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import type { Outcome, OutcomeKind } from "../BulkRevoke.js"
-import * as Output from "./output.js"
+import { Output } from "../Output.js"
 
 /** @internal Counts outcomes as they arrive and shows them on stderr. */
 export interface Progress {
@@ -27,13 +27,14 @@ const bar = (done: number, total: number, width: number): string => {
  */
 export const make = (total: number): Effect.Effect<Progress> =>
   Effect.gen(function*() {
-    const terminal = yield* Output.stderrIsTerminal
-    const columns = yield* Output.stderrColumns
+    const { stderr } = yield* Output
+    const terminal = stderr.isTerminal
+    const columns = yield* stderr.columns
     const counts = yield* Ref.make<Counts>({ done: 0, revoked: 0, not_pending: 0, failed: 0 })
     const status = (c: Counts) =>
       `${c.done}/${total} · revoked ${c.revoked} · not pending ${c.not_pending} · failed ${c.failed}`
     const redraw = (c: Counts) =>
-      Output.stderr(`\r\x1b[2K${`revoking ${bar(c.done, total, 20)} ${status(c)}`.slice(0, Math.max(20, columns - 1))}`)
+      stderr.write(`\r\x1b[2K${`revoking ${bar(c.done, total, 20)} ${status(c)}`.slice(0, Math.max(20, columns - 1))}`)
     const record = (outcome: Outcome) =>
       Ref.updateAndGet(counts, (c) => ({ ...c, done: c.done + 1, [outcome.outcome]: c[outcome.outcome] + 1 })).pipe(
         Effect.flatMap((c) => {
@@ -41,13 +42,13 @@ export const make = (total: number): Effect.Effect<Progress> =>
           const detail = outcome.error === undefined
             ? ""
             : ` (${[outcome.error.httpStatus, outcome.error.code ?? outcome.error.tag].filter(Boolean).join(" ")})`
-          return Output.stderr(`[${c.done}/${total}] ${outcome.id} ${label[outcome.outcome]}${detail}\n`)
+          return stderr.write(`[${c.done}/${total}] ${outcome.id} ${label[outcome.outcome]}${detail}\n`)
         })
       )
     if (terminal) yield* redraw({ done: 0, revoked: 0, not_pending: 0, failed: 0 })
     return {
       record,
-      finish: terminal ? Effect.flatMap(Ref.get(counts), (c) => Output.stderr(`\r\x1b[2K${status(c)}\n`)) : Effect.void,
+      finish: terminal ? Effect.flatMap(Ref.get(counts), (c) => stderr.write(`\r\x1b[2K${status(c)}\n`)) : Effect.void,
       counts: Ref.get(counts)
     }
   })
