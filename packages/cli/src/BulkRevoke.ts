@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { ActorTokens, type ClerkClient, type ClerkError } from "@effect-clerk/client"
+import { ActorTokens, type ClerkClient, ClerkError } from "@effect-clerk/client"
 import { Ids } from "@effect-clerk/schema"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -121,7 +121,7 @@ const isFatal = (error: ClerkError.ClerkError): error is FatalError =>
  * @category predicates
  */
 export const isNotPending = (error: ClerkError.ClerkError): boolean =>
-  error._tag === "ClerkBadRequest" && error.errors.some((entry) => entry.code === cannotBeRevokedCode)
+  error._tag === "ClerkBadRequest" && ClerkError.hasCode(error, cannotBeRevokedCode)
 
 /**
  * The {@link ErrorDetail} of a client error.

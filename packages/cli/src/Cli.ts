@@ -1,10 +1,10 @@
 /**
- * `clerk-actor-tokens`: the commands (`create`, `revoke`), built with `@effect/cli`, and {@link run}, which turns a
- * command line into an exit code.
+ * `clerk-actor-tokens`: the commands (`create`, `revoke`, `sessions`, `end`), built with `@effect/cli`, and
+ * {@link run}, which turns a command line into an exit code.
  *
  * @since 0.1.0
  */
-import { ActorTokens } from "@effect-clerk/client"
+import { ActorTokens, ClerkError } from "@effect-clerk/client"
 import { ActorToken, Ids } from "@effect-clerk/schema"
 import * as Args from "@effect/cli/Args"
 import type * as CliApp from "@effect/cli/CliApp"
@@ -14,13 +14,11 @@ import * as Span from "@effect/cli/HelpDoc/Span"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Config from "effect/Config"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as BulkRevoke from "./BulkRevoke.js"
@@ -30,32 +28,12 @@ import * as InternalClaims from "./internal/claims.js"
 import * as InternalClerk from "./internal/clerk.js"
 import * as InternalDuration from "./internal/duration.js"
 import * as InternalIdsFile from "./internal/idsFile.js"
+import * as InternalImpersonations from "./internal/impersonations.js"
+import * as InternalOptions from "./internal/options.js"
 import * as InternalOutput from "./internal/output.js"
 import * as InternalProgress from "./internal/progress.js"
 import { version } from "./internal/version.js"
 import { Output } from "./Output.js"
-
-// ---------------------------------------------------------------------------------------------------------------
-// parsing helpers
-// ---------------------------------------------------------------------------------------------------------------
-
-const invalid = (message: string): ValidationError.ValidationError => ValidationError.invalidValue(HelpDoc.p(message))
-
-const issues = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => issue.message).join("; ")
-
-/** Decodes the value of `flag` with `schema`; a failure is one line naming the flag. */
-const decodeWith = <A>(flag: string, schema: Schema.Schema<A, string>) => {
-  const decode = Schema.decode(schema)
-  return (value: string): Effect.Effect<A, string> =>
-    Effect.mapError(decode(value), (error) => `${flag} ${JSON.stringify(value)}: ${issues(error)}`)
-}
-
-/** {@link decodeWith} for an option's value: a failure is a usage error. */
-const optionWith = <A>(flag: string, schema: Schema.Schema<A, string>) => {
-  const decode = decodeWith(flag, schema)
-  return (value: string): Effect.Effect<A, ValidationError.ValidationError> => Effect.mapError(decode(value), invalid)
-}
 
 const encodeToken = Schema.encode(ActorToken.ActorToken)
 const encodeSummary = Schema.encode(BulkRevoke.Summary)
@@ -64,61 +42,25 @@ const encodeSummary = Schema.encode(BulkRevoke.Summary)
 const tokenJson = (token: ActorToken.ActorToken): Effect.Effect<string> =>
   Effect.map(Effect.orDie(encodeToken(token)), (json) => JSON.stringify(json))
 
-const table = (rows: ReadonlyArray<readonly [string, string]>): string => {
-  const width = Math.max(...rows.map(([key]) => key.length))
-  return rows.map(([key, value]) => `${key.padEnd(width)}  ${value}\n`).join("")
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// shared options
-// ---------------------------------------------------------------------------------------------------------------
-
-const apiUrl = Options.text("api-url").pipe(
-  Options.withPseudoName("url"),
-  Options.withDescription(
-    "Base URL of a Clerk-compatible Backend API (default CLERK_API_URL, else https://api.clerk.com); " +
-      "https, or http on loopback"
-  ),
-  // Where the URL came from: --emulator refuses --api-url, and ignores CLERK_API_URL.
-  Options.map((url) => ({ url, source: "--api-url" as const })),
-  Options.withFallbackConfig(
-    Config.map(Config.string("CLERK_API_URL"), (url) => ({ url, source: "CLERK_API_URL" as const }))
-  ),
-  Options.optional
-)
-
-const emulator = Options.boolean("emulator").pipe(
-  Options.withDescription(
-    "Run against an embedded Clerk emulator on 127.0.0.1 started for this command, with its own test key " +
-      "(CLERK_SECRET_KEY not needed; nothing reaches Clerk)"
-  )
-)
-
-const json = Options.boolean("json").pipe(
-  Options.withDescription("Print exactly one JSON document on stdout; every notice goes to stderr")
-)
-
-const target = { apiUrl, emulator, json } as const
-
 // ---------------------------------------------------------------------------------------------------------------
 // create
 // ---------------------------------------------------------------------------------------------------------------
 
-const decodeClaim = optionWith("--claim", InternalClaims.ClaimFromString)
+const decodeClaim = InternalOptions.optionWith("--claim", InternalClaims.ClaimFromString)
 
 const createCommand = Command.make(
   "create",
   {
-    ...target,
+    ...InternalOptions.target,
     user: Options.text("user").pipe(
       Options.withPseudoName("user_id"),
       Options.withDescription("The user to impersonate (user_…)"),
-      Options.mapEffect(optionWith("--user", Ids.UserId))
+      Options.mapEffect(InternalOptions.optionWith("--user", Ids.UserId))
     ),
     actor: Options.text("actor").pipe(
       Options.withPseudoName("user_id"),
       Options.withDescription("The impersonator: the `sub` of the session's `act` claim (user_…)"),
-      Options.mapEffect(optionWith("--actor", Ids.UserId))
+      Options.mapEffect(InternalOptions.optionWith("--actor", Ids.UserId))
     ),
     claims: Options.text("claim").pipe(
       Options.withPseudoName("key=value"),
@@ -130,7 +72,7 @@ const createCommand = Command.make(
         Effect.forEach(raw, decodeClaim).pipe(
           Effect.flatMap((claims) =>
             Either.match(InternalClaims.toActorClaims(claims), {
-              onLeft: (message) => Effect.fail(invalid(message)),
+              onLeft: (message) => Effect.fail(InternalOptions.invalid(message)),
               onRight: Effect.succeed
             })
           )
@@ -142,13 +84,13 @@ const createCommand = Command.make(
     expiresIn: Options.text("expires-in").pipe(
       Options.withPseudoName("duration"),
       Options.withDescription("Lifetime of the token: 90s, 10m, 1h, 1h30m or seconds (Clerk's default: 1h)"),
-      Options.mapEffect(optionWith("--expires-in", InternalDuration.HumanSeconds)),
+      Options.mapEffect(InternalOptions.optionWith("--expires-in", InternalDuration.HumanSeconds)),
       Options.optional
     ),
     sessionMax: Options.text("session-max").pipe(
       Options.withPseudoName("duration"),
       Options.withDescription("Longest session the token can start: 30m, 2h, … (Clerk's default: 30m)"),
-      Options.mapEffect(optionWith("--session-max", InternalDuration.HumanSeconds)),
+      Options.mapEffect(InternalOptions.optionWith("--session-max", InternalDuration.HumanSeconds)),
       Options.optional
     )
   },
@@ -162,7 +104,7 @@ const createCommand = Command.make(
       Effect.flatMap((token) =>
         config.json
           ? Effect.flatMap(tokenJson(token), (text) => InternalOutput.stdout(`${text}\n`))
-          : InternalOutput.stdout(table([
+          : InternalOutput.stdout(InternalOptions.table([
             ["id", token.id],
             ["status", token.status],
             ["user", token.userId],
@@ -188,13 +130,13 @@ const revokeSingle = (id: Ids.ActorTokenId, asJson: boolean) =>
     Effect.flatMap((token) =>
       asJson
         ? Effect.flatMap(tokenJson(token), (text) => InternalOutput.stdout(`${text}\n`))
-        : InternalOutput.stdout(table([["id", token.id], ["status", token.status]]))
+        : InternalOutput.stdout(InternalOptions.table([["id", token.id], ["status", token.status]]))
     )
   )
 
 const humanSummary = (summary: BulkRevoke.Summary): string => {
   const failures = summary.results.filter((result) => result.outcome === "failed")
-  return table([
+  return InternalOptions.table([
     ["revoked", String(summary.revoked)],
     ["not pending", `${summary.notPending}${summary.notPending > 0 ? " (already accepted or revoked)" : ""}`],
     ["failed", String(summary.failed)]
@@ -242,7 +184,7 @@ const revokeBulk = (
     }
   })
 
-const decodeActorTokenId = decodeWith("act_id", Ids.ActorTokenId)
+const decodeActorTokenId = InternalOptions.decodeWith("act_id", Ids.ActorTokenId)
 
 /** What `revoke` revokes: the id given, or every id of `--from-file`. */
 type RevokeTarget = Data.TaggedEnum<{
@@ -267,18 +209,10 @@ const revokeTarget = (config: {
       })
   })
 
-/** A concurrency from 1 to 32, checked by `Options.withSchema`. */
-const Concurrency = Schema.Int.pipe(Schema.between(1, 32)).annotations({
-  message: (issue) => ({
-    message: `--concurrency ${String(issue.actual)}: must be a whole number from 1 to 32`,
-    override: true
-  })
-})
-
 const revokeCommand = Command.make(
   "revoke",
   {
-    ...target,
+    ...InternalOptions.target,
     id: Args.text({ name: "act_id" }).pipe(
       Args.withDescription("The actor token to revoke (act_…)"),
       Args.mapEffect((value) => Effect.mapError(decodeActorTokenId(value), HelpDoc.p)),
@@ -292,27 +226,14 @@ const revokeCommand = Command.make(
       ),
       Options.mapEffect(([path, content]) =>
         Either.match(InternalIdsFile.parse(content), {
-          onLeft: (message) => Effect.fail(invalid(`--from-file ${path}: ${message}`)),
+          onLeft: (message) => Effect.fail(InternalOptions.invalid(`--from-file ${path}: ${message}`)),
           onRight: Effect.succeed
         })
       ),
       Options.optional
     ),
-    concurrency: Options.integer("concurrency").pipe(
-      Options.withPseudoName("n"),
-      Options.withDescription("With --from-file: revokes in flight at once, 1 to 32"),
-      Options.withSchema(Concurrency),
-      Options.withDefault(4)
-    ),
-    rate: Options.text("rate").pipe(
-      Options.withPseudoName("n/window"),
-      Options.withDescription(
-        "A client-side ceiling of n requests per window, retries included: 10/1s, 100/10s (Clerk's 429s are " +
-          "retried after Retry-After either way)"
-      ),
-      Options.mapEffect(optionWith("--rate", InternalDuration.RateFromString)),
-      Options.optional
-    )
+    concurrency: InternalOptions.concurrency("With --from-file: revokes"),
+    rate: InternalOptions.rate
   },
   (config) =>
     Effect.flatMap(
@@ -342,7 +263,7 @@ const revokeCommand = Command.make(
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
- * The root command, `clerk-actor-tokens`, with its subcommands `create` and `revoke`.
+ * The root command, `clerk-actor-tokens`, with its subcommands `create`, `revoke`, `sessions` and `end`.
  *
  * @since 0.1.0
  * @category commands
@@ -350,10 +271,18 @@ const revokeCommand = Command.make(
 export const command = Command.make(
   "clerk-actor-tokens",
   {},
-  () => Effect.fail(new UsageError({ message: "missing a command: create or revoke (see --help)" }))
+  () => Effect.fail(new UsageError({ message: "missing a command: create, revoke, sessions or end (see --help)" }))
 ).pipe(
-  Command.withDescription("Create and revoke Clerk actor tokens (user impersonation) from the shell."),
-  Command.withSubcommands([createCommand, revokeCommand])
+  Command.withDescription(
+    "Create and revoke Clerk actor tokens (user impersonation), and see and end the impersonations they started, " +
+      "from the shell."
+  ),
+  Command.withSubcommands([
+    createCommand,
+    revokeCommand,
+    InternalImpersonations.sessionsCommand,
+    InternalImpersonations.endCommand
+  ])
 )
 
 const footer = HelpDoc.blocks([
@@ -382,8 +311,17 @@ const cli = Command.run(command, {
   footer
 })
 
+const usedTokenHint = "the token is no longer pending: if it was used (accepted), the impersonation is a session of " +
+  "the user now; end it with `clerk-actor-tokens end --user <user_id> [--actor <impersonator_id>]`"
+
 const report = (error: CliError): Effect.Effect<ExitCode.ExitCode> =>
-  Effect.as(InternalOutput.error(describe(error)), ExitCode.fromError(error))
+  InternalOutput.error(describe(error)).pipe(
+    // Only `revoke <id>` fails with "cannot be revoked" (a bulk revoke counts it as not pending).
+    Effect.zipRight(
+      ClerkError.hasCode(error, BulkRevoke.cannotBeRevokedCode) ? InternalOutput.notice(usedTokenHint) : Effect.void
+    ),
+    Effect.as(ExitCode.fromError(error))
+  )
 
 /**
  * A usage error found by `@effect/cli` (unknown flag, missing option, invalid value) as one of the CLI's own: its

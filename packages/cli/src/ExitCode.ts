@@ -14,7 +14,7 @@ import type { CliError } from "./CliError.js"
 export const ExitCode = {
   /** Done. A bulk revoke whose ids were all revoked or already not pending. */
   Ok: 0,
-  /** A bulk revoke finished, and at least one id failed (not found, rate limited, server error, …). */
+  /** A bulk revoke or `end` finished, and at least one id or session failed (not found, rate limited, …). */
   BulkIncomplete: 1,
   /** Invalid command line: unknown flag, invalid id / duration / claim / rate, bad ids file. Nothing was sent. */
   Usage: 2,
@@ -49,8 +49,11 @@ export type ExitCode = typeof ExitCode[keyof typeof ExitCode]
  * @category constants
  */
 export const table: ReadonlyArray<readonly [code: ExitCode, meaning: string]> = [
-  [ExitCode.Ok, "success (bulk revoke: every id revoked or already not pending)"],
-  [ExitCode.BulkIncomplete, "bulk revoke: at least one id failed (see the summary)"],
+  [
+    ExitCode.Ok,
+    "success (bulk revoke: every id revoked or already not pending; end: every session ended or already ended)"
+  ],
+  [ExitCode.BulkIncomplete, "bulk revoke or end: at least one id or session failed (see the summary)"],
   [ExitCode.Usage, "invalid command line, id, duration, claim, rate or ids file: nothing was sent"],
   [ExitCode.Configuration, "CLERK_SECRET_KEY missing or refused, API URL refused, emulator failed to start"],
   [ExitCode.Authentication, "Clerk answered 401/403: wrong or unauthorised secret key"],

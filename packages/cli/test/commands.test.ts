@@ -100,7 +100,10 @@ describe("revoke", () => {
       expect(refused.stderr).toMatch(/^clerk-actor-tokens: error: Clerk refused the request \(400 /)
       expect(refused.stderr).toContain("400 actor_token_cannot_be_revoked_code")
       expect(refused.stderr).toContain("its status is accepted")
-      expect(refused.stderr.trim().split("\n")).toHaveLength(1)
+      // One error line, then where to go: the impersonation is a session now.
+      const [, hint, ...rest] = refused.stderr.trim().split("\n")
+      expect(hint).toMatch(/^clerk-actor-tokens: the token is no longer pending: .*`clerk-actor-tokens end --user /)
+      expect(rest).toEqual([])
     }).pipe(Effect.provide(inMemory())))
 
   it.effect("an unknown id gives 5; an invalid id, duration, claim or concurrency gives 2 and sends nothing", () =>
