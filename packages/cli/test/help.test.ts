@@ -66,9 +66,9 @@ describe("usage errors", () => {
       const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
         [["create", "--emulator", "--user", "u", "--actor", "a", "--bogus"], "Received unknown argument: '--bogus'"],
         [["create", "--emulator", "--actor", "a"], "Expected to find option: '--user'"],
-        [["bogus"], "Invalid subcommand for clerk-actor-tokens - use one of 'create', 'revoke'"],
+        [["bogus"], "Invalid subcommand for clerk-actor-tokens - use one of 'create', 'revoke', 'sessions', 'end'"],
         [["revoke", "--concurrency", "abc"], "'abc' is not a integer"],
-        [[], "missing a command: create or revoke (see --help)"]
+        [[], "missing a command: create, revoke, sessions or end (see --help)"]
       ]
       for (const [args, message] of cases) {
         const result = yield* run(args, { stdoutIsTerminal: true, stderrIsTerminal: true })
