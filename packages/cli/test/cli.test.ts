@@ -1,10 +1,10 @@
 import { ActorToken } from "@effect-clerk/schema"
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
 import * as EmulatorServer from "@effect-clerk/test-kit/EmulatorServer"
-import { beforeAll, describe, expect, it, layer } from "@effect/vitest"
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "@effect/vitest"
 import { Effect, Option, Redacted, Schema } from "effect"
-import { execFileSync, spawn } from "node:child_process"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -26,20 +26,27 @@ interface Result {
 // The child never sees the CLERK_* variables of the machine running the tests: only those a test gives it.
 const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("CLERK_")))
 
-/** Runs `clerk-actor-tokens` as a process. */
+const kill = (child: ChildProcess): void => {
+  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+}
+
+/**
+ * Runs `clerk-actor-tokens` as a process. The process is killed when the effect is interrupted (an assertion failed
+ * beside it, the test timed out) and when the test ends, however it ends: no child outlives its test.
+ */
 const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Effect.Effect<Result> =>
-  Effect.promise(() =>
-    new Promise<Result>((resolve, reject) => {
-      const started = Date.now()
-      const child = spawn(process.execPath, [bin, ...args], { env: { ...baseEnv, ...env }, stdio: "pipe" })
-      let stdout = ""
-      let stderr = ""
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-      child.on("error", reject)
-      child.on("close", (code) => resolve({ code, stdout, stderr, millis: Date.now() - started }))
-    })
-  )
+  Effect.async<Result>((resume) => {
+    const started = Date.now()
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...baseEnv, ...env }, stdio: "pipe" })
+    onTestFinished(() => kill(child))
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    child.on("error", (error) => resume(Effect.die(error)))
+    child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr, millis: Date.now() - started })))
+    return Effect.sync(() => kill(child))
+  })
 
 const idsFile = (name: string, lines: ReadonlyArray<string>): string => {
   const file = path.join(scratch, name)
@@ -64,10 +71,11 @@ const createPending = (server: EmulatorServer.Service, userId = "user_customer")
     return decodeTokenJson(await response.text()).id
   })
 
-const totalRequests = (emulator: Emulator.Service) =>
-  Effect.map(emulator.requestCounts, (counts) => counts.create + counts.revoke + counts.accept + counts.unmatched)
+const noRequests = { create: 0, revoke: 0, accept: 0, unmatched: 0 }
 
 describe("clerk-actor-tokens", () => {
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
   // The bin runs from the package's build: bring dist/ up to date first (a no-op when `tsc -b` already ran).
   beforeAll(() => {
     execFileSync(process.execPath, [
@@ -81,15 +89,16 @@ describe("clerk-actor-tokens", () => {
   }, 120_000)
 
   // Live services, no TestClock: the emulator runs in this process and must keep real time for the CLI processes.
-  layer(EmulatorServer.layer(), { excludeTestServices: true })("against the loopback emulator", (it) => {
+  // Each test starts its own emulator (closed with the test's scope): no test sees another's requests or tokens.
+  describe("against the loopback emulator", () => {
     const withKey = (server: EmulatorServer.Service) => ({
       CLERK_SECRET_KEY: Redacted.value(server.emulator.options.secretKey),
       CLERK_API_URL: server.url
     })
 
-    it.effect("create --json: one JSON object on stdout, claims and durations reach Clerk", () =>
+    it.scopedLive("create --json: one JSON object on stdout, claims and durations reach Clerk", () =>
       Effect.gen(function*() {
-        const server = yield* EmulatorServer.EmulatorServer
+        const server = yield* EmulatorServer.make()
         const result = yield* cli([
           "create",
           "--user",
@@ -123,9 +132,9 @@ describe("clerk-actor-tokens", () => {
         expect(wire["token"]).toBe(Redacted.value(stored.token!))
       }))
 
-    it.effect("create for humans prints id, status and url; revoke revokes it", () =>
+    it.scopedLive("create for humans prints id, status and url; revoke revokes it", () =>
       Effect.gen(function*() {
-        const server = yield* EmulatorServer.EmulatorServer
+        const server = yield* EmulatorServer.make()
         const created = yield* cli(["create", "--user", "user_customer", "--actor", "user_support"], withKey(server))
         expect(created.code).toBe(ExitCode.Ok)
         const id = /^id +(act_\w+)$/m.exec(created.stdout)?.[1]
@@ -141,9 +150,9 @@ describe("clerk-actor-tokens", () => {
         expect(Option.getOrThrow(yield* server.emulator.find(id!)).status).toBe("revoked")
       }))
 
-    it.effect("revoke --json prints the revoked token; an accepted token gives 6 with the Clerk code", () =>
+    it.scopedLive("revoke --json prints the revoked token; an accepted token gives 6 with the Clerk code", () =>
       Effect.gen(function*() {
-        const server = yield* EmulatorServer.EmulatorServer
+        const server = yield* EmulatorServer.make()
         const pending = yield* createPending(server)
         const revoked = yield* cli(["revoke", pending, "--json"], withKey(server))
         expect(revoked.code).toBe(ExitCode.Ok)
@@ -160,11 +169,10 @@ describe("clerk-actor-tokens", () => {
         expect(refused.stderr.trim().split("\n")).toHaveLength(1)
       }))
 
-    it.effect("an unknown id gives 5; an invalid id, duration or claim gives 2 and sends nothing", () =>
+    it.scopedLive("an unknown id gives 5; an invalid id, duration or claim gives 2 and sends nothing", () =>
       Effect.gen(function*() {
-        const server = yield* EmulatorServer.EmulatorServer
+        const server = yield* EmulatorServer.make()
         const env = withKey(server)
-        const before = yield* totalRequests(server.emulator)
         const [unknown, badId, badUser, badDuration, subClaim] = yield* Effect.all([
           cli(["revoke", "act_doesnotexist"], env),
           cli(["revoke", "act_1/../../users"], env),
@@ -181,12 +189,12 @@ describe("clerk-actor-tokens", () => {
         expect(badDuration.stderr).toContain("--expires-in")
         expect(subClaim.code).toBe(ExitCode.Usage)
         // Only the unknown id reached the server.
-        expect(yield* totalRequests(server.emulator)).toBe(before + 1)
+        expect(yield* server.emulator.requestCounts).toEqual({ ...noRequests, revoke: 1 })
       }))
 
-    it.effect("revoke --from-file: a mixed file gives a summary, progress on stderr, and exit 1", () =>
+    it.scopedLive("revoke --from-file: a mixed file gives a summary, progress on stderr, and exit 1", () =>
       Effect.gen(function*() {
-        const server = yield* EmulatorServer.EmulatorServer
+        const server = yield* EmulatorServer.make()
         const [a, b, accepted, revoked] = yield* Effect.all([
           createPending(server),
           createPending(server),
@@ -230,21 +238,20 @@ describe("clerk-actor-tokens", () => {
         expect(again.stdout).toContain("act_unknown0000000000000000000  404 resource_not_found")
       }))
 
-    it.effect("an invalid line refuses the whole file before any request", () =>
+    it.scopedLive("an invalid line refuses the whole file before any request", () =>
       Effect.gen(function*() {
-        const server = yield* EmulatorServer.EmulatorServer
-        const before = yield* totalRequests(server.emulator)
+        const server = yield* EmulatorServer.make()
         const file = idsFile("invalid.txt", ["act_fine", "act_not fine", "act_?x"])
         const result = yield* cli(["revoke", "--from-file", file], withKey(server))
         expect(result.code).toBe(ExitCode.Usage)
         expect(result.stderr).toContain("line 2")
         expect(result.stderr).toContain("line 3")
-        expect(yield* totalRequests(server.emulator)).toBe(before)
+        expect(yield* server.emulator.requestCounts).toEqual(noRequests)
       }))
 
-    it.effect("a 429 whose Retry-After is too long gives 7; a short one is waited for", () =>
+    it.scopedLive("a 429 whose Retry-After is too long gives 7; a short one is waited for", () =>
       Effect.gen(function*() {
-        const server = yield* EmulatorServer.EmulatorServer
+        const server = yield* EmulatorServer.make()
         const id = yield* createPending(server)
         yield* server.emulator.injectFault(Emulator.Fault.RateLimited({ retryAfter: "5 minutes" }), {
           operation: "revoke"
@@ -259,18 +266,17 @@ describe("clerk-actor-tokens", () => {
           operation: "revoke",
           times: 2
         })
-        const revokesBefore = yield* server.emulator.requestCount("revoke")
         const bulk = yield* cli(["revoke", "--from-file", idsFile("limited.txt", ids)], withKey(server))
         expect(bulk.code).toBe(ExitCode.Ok)
         expect(bulk.stdout).toMatch(/^revoked +3$/m)
         expect(bulk.millis).toBeGreaterThanOrEqual(1000)
-        expect((yield* server.emulator.requestCount("revoke")) - revokesBefore).toBe(5)
+        // 1 refused single revoke, then 2 answered 429 and 3 that went through.
+        expect(yield* server.emulator.requestCount("revoke")).toBe(6)
       }))
 
-    it.effect("a missing key is refused with 3 before any request", () =>
+    it.scopedLive("a missing key is refused with 3 before any request", () =>
       Effect.gen(function*() {
-        const server = yield* EmulatorServer.EmulatorServer
-        const before = yield* totalRequests(server.emulator)
+        const server = yield* EmulatorServer.make()
         const [result, publishable] = yield* Effect.all([
           cli(["revoke", "act_1", "--api-url", server.url]),
           cli(["revoke", "act_1", "--api-url", server.url], { CLERK_SECRET_KEY: "pk_test_x" })
@@ -279,12 +285,12 @@ describe("clerk-actor-tokens", () => {
         expect(result.stderr).toContain("CLERK_SECRET_KEY is not set")
         expect(result.stdout).toBe("")
         expect(publishable.code).toBe(ExitCode.Configuration)
-        expect(yield* totalRequests(server.emulator)).toBe(before)
+        expect(yield* server.emulator.requestCounts).toEqual(noRequests)
       }))
 
-    it.effect("the secret key is never printed, even with debug logs (401 gives 4)", () =>
+    it.scopedLive("the secret key is never printed, even with debug logs (401 gives 4)", () =>
       Effect.gen(function*() {
-        const server = yield* EmulatorServer.EmulatorServer
+        const server = yield* EmulatorServer.make()
         const sentinel = "sk_test_SENTINEL_never_print_me_0123456789"
         const env = { CLERK_SECRET_KEY: sentinel, CLERK_API_URL: server.url }
         const runs = yield* Effect.all([
@@ -300,9 +306,9 @@ describe("clerk-actor-tokens", () => {
         expect(runs[0].stderr).toContain("DEBUG")
       }))
 
-    it.scoped("--rate keeps under the server's limit: no 429 at all", () =>
+    it.scopedLive("--rate keeps under the server's limit: no 429 at all", () =>
       Effect.gen(function*() {
-        // A second server, limited to 4 requests per second. Five revokes at once would meet a 429 (and a retry);
+        // A server limited to 4 requests per second. Five revokes at once would meet a 429 (and a retry);
         // under a ceiling of 2 per second, no 1-second window of the server ever sees more than 4.
         const limited = yield* EmulatorServer.make({ rateLimit: { requests: 4, window: "1 second" } })
         const pending = [yield* createPending(limited), yield* createPending(limited), yield* createPending(limited)]
