@@ -527,8 +527,9 @@ const renderMatrix = (): string => {
   return [
     "# Fault matrix",
     "",
-    "Written by `fault-matrix.test.ts` (do not edit by hand): the real client over the in-memory emulator, on the",
-    `TestClock, with \`maxRetries: ${maxRetries}\`, \`timeout: ${Duration.format(timeout)}\` and a seeded \`Random\`.`,
+    "Written by `pnpm matrix` (`fault-matrix.test.ts` with `UPDATE_MATRIX=1`, once every cell passed; do not edit by",
+    "hand): the real client over the in-memory emulator, on the TestClock, with",
+    `\`maxRetries: ${maxRetries}\`, \`timeout: ${Duration.format(timeout)}\` and a seeded \`Random\`.`,
     "Each cell: the outcome (a token, or the error's `_tag` and status/reason), the requests the emulator saw, and",
     "the virtual time until the call ended. \"opt-in\" is `retryCreateOnAmbiguousFailure: true`. Every cell also",
     "checks: no defect, no hang (the call ends within attempts × timeout + the longest waits), no unhandled",
