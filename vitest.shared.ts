@@ -18,6 +18,10 @@ const config: ViteUserConfig = {
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // Most tests run on the TestClock, but some wait in real time (loopback servers, spawned processes): CI is a
+    // 2-core machine that may be busy, where vitest's 5 s default fails tests that are merely slow.
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
     fakeTimers: { toFake: undefined },
     sequence: { concurrent: false }
   }

@@ -6,10 +6,16 @@ const root = fileURLToPath(new URL("../..", import.meta.url))
 
 describe("demo", () => {
   it("runs the whole flow against the loopback emulator and prints each step", { timeout: 120_000 }, () => {
-    execFileSync("npx", ["tsc", "-b", "examples/tsconfig.build.json"], { cwd: root, stdio: "pipe" })
+    // Each child is killed if it runs past its timeout, so a hung build or demo cannot outlive the test.
+    execFileSync("npx", ["tsc", "-b", "examples/tsconfig.build.json"], { cwd: root, stdio: "pipe", timeout: 90_000 })
     const env = { ...process.env }
     delete env.CLERK_SECRET_KEY
-    const output = execFileSync("node", ["examples/dist/demo/main.js"], { cwd: root, env, encoding: "utf8" })
+    const output = execFileSync("node", ["examples/dist/demo/main.js"], {
+      cwd: root,
+      env,
+      encoding: "utf8",
+      timeout: 25_000
+    })
     expect(output).toMatch(/Clerk emulator listening on http:\/\/127\.0\.0\.1:\d+/)
     expect(output).toMatch(/status\s+pending/)
     expect(output).toMatch(/GET url\s+200 OK\n\s+status\s+accepted/)

@@ -1,8 +1,8 @@
 import { ActorTokens, ClerkClient } from "@effect-clerk/client"
 import { Mock } from "@effect-clerk/test-kit"
 import { HttpClient } from "@effect/platform"
-import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Layer, Redacted } from "effect"
+import { assert, describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Either, Fiber, Layer, Redacted, TestClock } from "effect"
 import * as util from "node:util"
 
 const SECRET = "sk_test_SENTINEL_c0nfig_k3y_value"
@@ -15,6 +15,33 @@ const buildWith = (options: Partial<ClerkClient.Options>) =>
         Layer.provide(Layer.succeed(HttpClient.HttpClient, httpClient))
       )
     ).pipe(Effect.scoped, Effect.flip)
+  })
+
+const params = { userId: "user_1", actor: { sub: "user_2" } }
+
+/**
+ * Runs `effect` with a client built from `options` over a scripted transport; returns its result (a defect fails the
+ * test) and the full URL of every request the transport received.
+ */
+const withClient = <A, E>(
+  options: Partial<ClerkClient.Options>,
+  script: Mock.Script,
+  effect: Effect.Effect<A, E, ClerkClient.ClerkClient>
+) =>
+  Effect.gen(function*() {
+    const { httpClient } = yield* Mock.make(script)
+    const urls: Array<string> = []
+    const recording = HttpClient.make((request, url) =>
+      Effect.zipRight(Effect.sync(() => urls.push(url.href)), httpClient.execute(request))
+    )
+    const result = yield* Effect.either(effect).pipe(
+      Effect.provide(
+        ClerkClient.layer({ secretKey: Redacted.make(SECRET), ...options }).pipe(
+          Layer.provide(Layer.succeed(HttpClient.HttpClient, recording))
+        )
+      )
+    )
+    return { result, urls }
   })
 
 const expectNoKey = (value: unknown, key: string = SECRET) => {
@@ -48,8 +75,7 @@ describe("ClerkClient.layer validation", () => {
     it.effect(`refuses ${name} with ClerkConfigError naming "${option}", never the key`, () =>
       Effect.gen(function*() {
         const error = yield* buildWith(options)
-        expect(error._tag).toBe("ClerkConfigError")
-        if (error._tag !== "ClerkConfigError") return
+        assert(error._tag === "ClerkConfigError", error._tag)
         expect(error.option).toBe(option)
         expect(error.reason).not.toBe("")
         expect(error.message).toBe(`Invalid ClerkClient option "${option}": ${error.reason}`)
@@ -59,27 +85,70 @@ describe("ClerkClient.layer validation", () => {
       }))
   }
 
-  const accepted: ReadonlyArray<[string, Partial<ClerkClient.Options>]> = [
-    ["https", { apiUrl: "https://api.clerk.com" }],
-    ["a URL object", { apiUrl: new URL("https://api.clerk.com/") }],
-    ["http on localhost", { apiUrl: "http://localhost:8787" }],
-    ["http on 127.0.0.0/8", { apiUrl: "http://127.1.2.3:9000" }],
-    ["http on [::1]", { apiUrl: "http://[::1]:9000" }],
-    ["a base path", { apiUrl: "https://proxy.example.com/clerk/" }],
-    ["duration strings", { timeout: "2500 millis", maxRetryAfter: "2 minutes" }],
-    ["zero retries", { maxRetries: 0 }]
+  // Each accepted option must also take effect: the URL a revoke is sent to, or what the client does over time.
+  const revokeUrl = (options: Partial<ClerkClient.Options>) =>
+    Effect.map(
+      withClient(options, { revoke: Mock.actorToken({ status: "revoked" }) }, ActorTokens.revoke("act_1")),
+      ({ urls }) => urls
+    )
+  const accepted: ReadonlyArray<[string, Partial<ClerkClient.Options>, string]> = [
+    ["https", { apiUrl: "https://api.clerk.com" }, "https://api.clerk.com/v1/actor_tokens/act_1/revoke"],
+    [
+      "a URL object",
+      { apiUrl: new URL("https://api.clerk.com/") },
+      "https://api.clerk.com/v1/actor_tokens/act_1/revoke"
+    ],
+    ["http on localhost", { apiUrl: "http://localhost:8787" }, "http://localhost:8787/v1/actor_tokens/act_1/revoke"],
+    ["http on 127.0.0.0/8", { apiUrl: "http://127.1.2.3:9000" }, "http://127.1.2.3:9000/v1/actor_tokens/act_1/revoke"],
+    ["http on [::1]", { apiUrl: "http://[::1]:9000" }, "http://[::1]:9000/v1/actor_tokens/act_1/revoke"],
+    [
+      "a base path",
+      { apiUrl: "https://proxy.example.com/clerk/" },
+      "https://proxy.example.com/clerk/v1/actor_tokens/act_1/revoke"
+    ]
   ]
-  for (const [name, options] of accepted) {
-    it.effect(`accepts ${name}`, () =>
+  for (const [name, options, url] of accepted) {
+    it.effect(`accepts ${name}, and sends requests there`, () =>
       Effect.gen(function*() {
-        const { httpClient } = yield* Mock.make({})
-        yield* Layer.build(
-          ClerkClient.layer({ secretKey: Redacted.make(SECRET), ...options }).pipe(
-            Layer.provide(Layer.succeed(HttpClient.HttpClient, httpClient))
-          )
-        ).pipe(Effect.scoped)
+        expect(yield* revokeUrl(options)).toEqual([url])
       }))
   }
+
+  it.effect("accepts duration strings: timeout ends an attempt at 2.5 s, a 120 s Retry-After is waited for", () =>
+    Effect.gen(function*() {
+      const options = { timeout: "2500 millis", maxRetryAfter: "2 minutes" } as const
+      const stalled = yield* Effect.fork(withClient(options, { create: Mock.stall }, ActorTokens.create(params)))
+      yield* TestClock.adjust("2499 millis")
+      expect(stalled.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 milli")
+      const timedOut = yield* Fiber.join(stalled)
+      expect(Either.flip(timedOut.result)).toMatchObject(
+        Either.right({ _tag: "ClerkTransportError", reason: "Timeout" })
+      )
+      // The default maxRetryAfter (60 s) would refuse this wait.
+      const limited = yield* Effect.fork(
+        withClient(options, {
+          revoke: [Mock.respond(429, undefined, { headers: { "retry-after": "120" } }), Mock.actorToken()]
+        }, ActorTokens.revoke("act_1"))
+      )
+      yield* TestClock.adjust("119 seconds")
+      expect(limited.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
+      const waited = yield* Fiber.join(limited)
+      expect(Either.isRight(waited.result)).toBe(true)
+      expect(waited.urls).toHaveLength(2)
+    }))
+
+  it.effect("accepts zero retries: a 503 is sent once", () =>
+    Effect.gen(function*() {
+      const { result, urls } = yield* withClient(
+        { maxRetries: 0 },
+        { revoke: Mock.respond(503) },
+        ActorTokens.revoke("act_1")
+      )
+      expect(Either.flip(result)).toMatchObject(Either.right({ _tag: "ClerkServerError", status: 503 }))
+      expect(urls).toHaveLength(1)
+    }))
 })
 
 describe("ClerkClient.layerConfig", () => {

@@ -1,7 +1,7 @@
 import { ActorTokens } from "@effect-clerk/client"
 import { Mock } from "@effect-clerk/test-kit"
-import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Option } from "effect"
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Duration, Effect, Option, TestClock } from "effect"
 
 const revokeWith = (reply: Mock.Reply) =>
   ActorTokens.revoke("act_123").pipe(
@@ -34,12 +34,11 @@ describe("status mapping", () => {
           Mock.clerkError(status, code, `Long message for ${code}.`, { clerkTraceId: "trace_abc" })
         )
         expect(error._tag).toBe(tag)
-        if (
-          error._tag === "ClerkInvalidInput" || error._tag === "ClerkTransportError" ||
-          error._tag === "ClerkDecodeError"
-        ) {
-          throw new Error(`unexpected ${error._tag}`)
-        }
+        assert(
+          error._tag !== "ClerkInvalidInput" && error._tag !== "ClerkTransportError" &&
+            error._tag !== "ClerkDecodeError",
+          `unexpected ${error._tag}`
+        )
         expect(error.status).toBe(status)
         expect(error.errors).toEqual([{
           code,
@@ -83,27 +82,29 @@ describe("status mapping", () => {
       const error = yield* revokeWith(
         Mock.clerkError(429, "too_many_requests", "Too many requests", { headers: { "retry-after": "7" } })
       )
-      expect(error._tag).toBe("ClerkRateLimited")
-      if (error._tag !== "ClerkRateLimited") return
+      assert(error._tag === "ClerkRateLimited", error._tag)
       expect(Option.map(Option.fromNullable(error.retryAfter), Duration.toMillis)).toEqual(Option.some(7000))
     }))
 
   it.effect("429 carries Retry-After given as an HTTP date, relative to the Clock", () =>
     Effect.gen(function*() {
-      // TestClock starts at 0: the epoch. A date 30 s after it is a 30 s wait.
+      // The Clock at a realistic time, far from the epoch (where the TestClock starts) and from the machine's time:
+      // a date 30 s after it is a 30 s wait only when read against the Clock.
+      const now = Date.parse("2030-01-15T12:00:00Z")
+      yield* TestClock.setTime(now)
       const error = yield* revokeWith(
         Mock.clerkError(429, "too_many_requests", "Too many requests", {
-          headers: { "retry-after": new Date(30_000).toUTCString() }
+          headers: { "retry-after": new Date(now + 30_000).toUTCString() }
         })
       )
-      if (error._tag !== "ClerkRateLimited") throw new Error(error._tag)
+      assert(error._tag === "ClerkRateLimited", error._tag)
       expect(error.retryAfter && Duration.toMillis(error.retryAfter)).toBe(30_000)
     }))
 
   it.effect("429 with an unreadable Retry-After has no retryAfter", () =>
     Effect.gen(function*() {
       const error = yield* revokeWith(Mock.respond(429, undefined, { headers: { "retry-after": "soon" } }))
-      if (error._tag !== "ClerkRateLimited") throw new Error(error._tag)
+      assert(error._tag === "ClerkRateLimited", error._tag)
       expect(error.retryAfter).toBeUndefined()
     }))
 })

@@ -1,7 +1,8 @@
-import { ActorTokens, type ClerkClient } from "@effect-clerk/client"
+import { ActorTokens, ClerkClient } from "@effect-clerk/client"
 import { Mock } from "@effect-clerk/test-kit"
-import { describe, expect, it } from "@effect/vitest"
-import { Duration, Effect, Exit, Fiber, TestClock } from "effect"
+import { HttpClient } from "@effect/platform"
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Cause, Clock, Duration, Effect, Exit, Fiber, Layer, Random, Redacted, TestClock } from "effect"
 
 const params = { userId: "user_1", actor: { sub: "user_2" } }
 
@@ -25,18 +26,66 @@ const failureTag = <A, E extends { readonly _tag: string }>(exit: Exit.Exit<A, E
     onFailure: (cause) => cause._tag === "Fail" ? cause.error._tag : `cause:${cause._tag}`
   })
 
+/** The typed error an exit failed with; fails the test on a success, a defect or an interruption. */
+const typedError = <A, E>(exit: Exit.Exit<A, E>): E => {
+  assert(Exit.isFailure(exit), "expected a typed error, got a success")
+  assert(exit.cause._tag === "Fail", `expected a typed error, got ${Cause.pretty(exit.cause)}`)
+  return exit.cause.error
+}
+
+/** The Clock's time in the Retry-After tests: far from the epoch (where the TestClock starts) and from today. */
+const now = Date.parse("2030-01-15T12:00:00Z")
+
+const seeds = Array.from({ length: 20 }, (_, i) => `jitter-${i}`)
+
+/**
+ * The two backoff waits (ms) before the 2nd and the 3rd attempt of a revoke answered 503 every time, with the Random
+ * service seeded by `seed`: the time of each request is read from the TestClock as the transport receives it.
+ */
+const backoffWaits = (seed: string) =>
+  Effect.gen(function*() {
+    const { httpClient } = yield* Mock.make({ revoke: Mock.respond(503) })
+    const times: Array<number> = []
+    const timed = HttpClient.tapRequest(httpClient, () => Effect.map(Clock.currentTimeMillis, (t) => times.push(t)))
+    const client = ClerkClient.layer({ secretKey: Redacted.make(Mock.defaultSecretKey), maxRetries: 2 }).pipe(
+      Layer.provide(Layer.succeed(HttpClient.HttpClient, timed))
+    )
+    const fiber = yield* ActorTokens.revoke("act_1").pipe(
+      Effect.exit,
+      Effect.provide(client),
+      Effect.withRandom(Random.make(seed)),
+      Effect.fork
+    )
+    yield* TestClock.adjust(Duration.seconds(10))
+    yield* Fiber.join(fiber)
+    expect(times).toHaveLength(3)
+    // Rounded to the µs: the TestClock's time is a float that grows from one run to the next.
+    const wait = (from: number, to: number) => Math.round((times[to]! - times[from]!) * 1000) / 1000
+    return [wait(0, 1), wait(1, 2)] as const
+  })
+
 describe("revoke retries (idempotent)", () => {
-  const transient: ReadonlyArray<[string, Mock.Reply]> = [
-    ["500", Mock.respond(500)],
-    ["502 HTML", Mock.respond(502, "<html>bad gateway</html>")],
-    ["503", Mock.respond(503)],
-    ["504", Mock.respond(504)],
-    ["429", Mock.respond(429, undefined, { headers: { "retry-after": "1" } })],
-    ["a reset connection", Mock.fail("ECONNRESET")],
-    ["a refused connection", Mock.fail("ECONNREFUSED")],
-    ["a stall past the timeout", Mock.stall]
+  // Each transient failure, and the typed error the caller gets once the retries are spent.
+  const transient: ReadonlyArray<[string, Mock.Reply, Record<string, unknown>]> = [
+    ["500", Mock.respond(500), { _tag: "ClerkServerError", status: 500 }],
+    ["502 HTML", Mock.respond(502, "<html>bad gateway</html>"), {
+      _tag: "ClerkServerError",
+      status: 502,
+      errors: [],
+      message: "Clerk answered 502 Bad Gateway"
+    }],
+    ["503", Mock.respond(503), { _tag: "ClerkServerError", status: 503 }],
+    ["504", Mock.respond(504), { _tag: "ClerkServerError", status: 504 }],
+    ["429", Mock.respond(429, undefined, { headers: { "retry-after": "1" } }), {
+      _tag: "ClerkRateLimited",
+      status: 429,
+      retryAfter: Duration.seconds(1)
+    }],
+    ["a reset connection", Mock.fail("ECONNRESET"), { _tag: "ClerkTransportError", reason: "ConnectionReset" }],
+    ["a refused connection", Mock.fail("ECONNREFUSED"), { _tag: "ClerkTransportError", reason: "ConnectionRefused" }],
+    ["a stall past the timeout", Mock.stall, { _tag: "ClerkTransportError", reason: "Timeout" }]
   ]
-  for (const [name, reply] of transient) {
+  for (const [name, reply, error] of transient) {
     it.effect(`retries after ${name} and succeeds on the next attempt`, () =>
       Effect.gen(function*() {
         const { exit, requests } = yield* run(
@@ -49,7 +98,7 @@ describe("revoke retries (idempotent)", () => {
     it.effect(`gives up after maxRetries + 1 attempts of ${name}`, () =>
       Effect.gen(function*() {
         const { exit, requests } = yield* run({ revoke: reply }, ActorTokens.revoke("act_1"), { maxRetries: 3 })
-        expect(failureTag(exit)).not.toBe("success")
+        expect(typedError(exit)).toMatchObject(error)
         expect(requests).toBe(4)
       }))
   }
@@ -151,8 +200,11 @@ describe("waits", () => {
       }))
     ))
 
-  it.effect("Retry-After as an HTTP date is honoured too", () =>
+  it.effect("Retry-After as an HTTP date is honoured too, relative to the Clock", () =>
     Effect.gen(function*() {
+      // A realistic Clock, far from both the epoch and the machine's time: a version reading the date against
+      // either would wait decades (refused as beyond maxRetryAfter) instead of 20 s.
+      yield* TestClock.setTime(now)
       const recorder = yield* Mock.MockRecorder
       const fiber = yield* Effect.fork(ActorTokens.create(params))
       yield* TestClock.adjust(Duration.seconds(19))
@@ -163,7 +215,7 @@ describe("waits", () => {
     }).pipe(
       Effect.provide(Mock.layer({
         create: [
-          Mock.respond(429, undefined, { headers: { "retry-after": new Date(20_000).toUTCString() } }),
+          Mock.respond(429, undefined, { headers: { "retry-after": new Date(now + 20_000).toUTCString() } }),
           Mock.actorToken()
         ]
       }))
@@ -194,18 +246,20 @@ describe("waits", () => {
 
   it.effect("backoff grows exponentially with jitter (250 ms, then 500 ms, ±20 %)", () =>
     Effect.gen(function*() {
-      const recorder = yield* Mock.MockRecorder
-      const fiber = yield* Effect.fork(ActorTokens.revoke("act_1").pipe(Effect.exit))
-      yield* TestClock.adjust(Duration.millis(199))
-      expect(yield* recorder.count()).toBe(1)
-      yield* TestClock.adjust(Duration.millis(102)) // t = 301 ms: the first wait (200–300 ms) is over
-      expect(yield* recorder.count()).toBe(2)
-      yield* TestClock.adjust(Duration.millis(298)) // t = 599 ms: the second wait is ≥ 400 ms, so ≥ 600 ms in all
-      expect(yield* recorder.count()).toBe(2)
-      yield* TestClock.adjust(Duration.millis(302)) // t = 901 ms: the second wait (400–600 ms) is over
-      expect(yield* recorder.count()).toBe(3)
-      yield* Fiber.join(fiber)
-    }).pipe(Effect.provide(Mock.layer({ revoke: Mock.respond(503) }))))
+      const waits = yield* Effect.forEach(seeds, backoffWaits)
+      for (const [first, second] of waits) {
+        expect(first).toBeGreaterThanOrEqual(200)
+        expect(first).toBeLessThanOrEqual(300)
+        expect(second).toBeGreaterThanOrEqual(400)
+        expect(second).toBeLessThanOrEqual(600)
+      }
+      // Jitter: over the seeds the waits spread across their ±20 % band instead of sitting at 250 and 500 ms…
+      const spread = (values: ReadonlyArray<number>) => Math.max(...values) - Math.min(...values)
+      expect(spread(waits.map(([first]) => first))).toBeGreaterThan(50)
+      expect(spread(waits.map(([, second]) => second))).toBeGreaterThan(100)
+      // …and they come from the Random service: the same seed gives the same waits.
+      expect(yield* backoffWaits(seeds[0]!)).toEqual(waits[0])
+    }))
 
   it.effect("the per-attempt timeout ends a stalled attempt (default 10 s)", () =>
     Effect.gen(function*() {

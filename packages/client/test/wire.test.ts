@@ -45,6 +45,7 @@ describe("create request", () => {
       yield* ActorTokens.create({ userId: "user_1", actor: { sub: "user_2" } })
       yield* ActorTokens.create({ userId: "user_1", actor: { sub: "user_2" }, expiresInSeconds: undefined })
       const requests = yield* sentRequests
+      expect(requests).toHaveLength(2)
       for (const request of requests) {
         expect(Object.keys(request.body as object).sort()).toEqual(["actor", "user_id"])
       }

@@ -39,6 +39,15 @@ const rejected = [
   ["an ampersand", "a&b=c"]
 ] as const
 
+/** Whether `encodeURIComponent` leaves the string as it is (it throws on a lone surrogate: not safe either). */
+const isUriSafe = (candidate: string): boolean => {
+  try {
+    return encodeURIComponent(candidate) === candidate
+  } catch {
+    return false
+  }
+}
+
 function idSuite<A extends string>(name: string, schema: Schema.Schema<A, string>): void {
   describe(name, () => {
     it.each(accepted)("accepts %j", (id) => {
@@ -59,18 +68,25 @@ function idSuite<A extends string>(name: string, schema: Schema.Schema<A, string
       expect(() => Schema.encodeSync(schema)("a/b" as A)).toThrow()
     })
 
-    // Mostly-invalid candidates, plus ids from the schema's own arbitrary so that accepted strings are common.
-    const candidates = FastCheck.oneof(
-      Arbitrary.make(schema),
-      FastCheck.string({ unit: "binary", maxLength: 140 }),
-      FastCheck.stringMatching(/^[A-Za-z0-9_\-./?#%&=+:;@!~*'() \r\n\t]{0,140}$/)
-    )
+    // Every generated input is checked: accepted ids (from the schema's own arbitrary) must be URL-safe as they are,
+    // and any string that `encodeURIComponent` would change (or cannot encode: a lone surrogate) must be rejected.
+    it.prop("any accepted id is unchanged by encodeURIComponent", [Arbitrary.make(schema)], ([id]) => {
+      expect(Schema.is(schema)(id)).toBe(true)
+      expect(encodeURIComponent(id)).toBe(id)
+    }, { fastCheck: { numRuns: 200 } })
 
-    it.prop("any accepted id is unchanged by encodeURIComponent", [candidates], ([candidate]) => {
-      if (Schema.is(schema)(candidate)) {
-        expect(encodeURIComponent(candidate)).toBe(candidate)
-      }
-    }, { fastCheck: { numRuns: 500 } })
+    const notUriSafe = FastCheck.oneof(
+      FastCheck.string({ unit: "binary", maxLength: 140 }),
+      FastCheck.stringMatching(/^[A-Za-z0-9_\-./?#%&=+:;@!~*'() \r\n\t]{0,140}$/),
+      FastCheck.tuple(Arbitrary.make(schema), FastCheck.string({ unit: "binary", minLength: 1, maxLength: 3 })).map(
+        ([id, inserted]) => `${id.slice(0, 1)}${inserted}${id.slice(1)}`
+      )
+    ).filter((candidate) => !isUriSafe(candidate))
+
+    it.prop("any string encodeURIComponent would change is rejected", [notUriSafe], ([candidate]) => {
+      expect(Schema.is(schema)(candidate)).toBe(false)
+      expect(Either.isLeft(Schema.decodeUnknownEither(schema)(candidate))).toBe(true)
+    }, { fastCheck: { numRuns: 300 } })
 
     it.prop("an accepted id is exactly one path segment of the request URL", [Arbitrary.make(schema)], ([id]) => {
       expect(id.length).toBeGreaterThanOrEqual(1)

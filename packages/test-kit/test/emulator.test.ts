@@ -469,9 +469,14 @@ describe("inspection and control", () => {
 })
 
 layer(TestClerk.layer({ emulator: { baseUrl: "http://localhost:4010" } }))("a shared layer", (it) => {
+  // Each test of the layer creates one token and counts it: whatever tests ran before, in whatever order, the shared
+  // emulator holds exactly the tokens counted so far (a layer built per test would hold one).
+  let created = 0
+  const createCounted = Effect.tap(createToken(), () => Effect.sync(() => created++))
+
   it.effect("uses the configured base URL in ticket URLs", () =>
     Effect.gen(function*() {
-      const token = yield* createToken()
+      const token = yield* createCounted
       assert(token.url != null && token.token != null)
       expect(Redacted.value(token.url)).toBe(
         `http://localhost:4010/v1/tickets/accept?ticket=${Redacted.value(token.token)}`
@@ -481,7 +486,10 @@ layer(TestClerk.layer({ emulator: { baseUrl: "http://localhost:4010" } }))("a sh
   it.effect("keeps state between tests of the layer", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator
-      expect(yield* emulator.tokens).toHaveLength(1)
+      const token = yield* createCounted
+      const tokens = yield* emulator.tokens
+      expect(tokens.map((t) => t.id)).toContain(token.id)
+      expect(tokens).toHaveLength(created)
     }))
 })
 

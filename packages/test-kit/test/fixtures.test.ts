@@ -5,9 +5,20 @@ import * as Fixtures from "@effect-clerk/test-kit/Fixtures"
 import * as TestClerk from "@effect-clerk/test-kit/TestClerk"
 import { HttpClientRequest } from "@effect/platform"
 import { describe, expect, it, layer } from "@effect/vitest"
-import { Effect, FastCheck, Redacted, Schema } from "effect"
+import { Effect, FastCheck, Redacted, Schema, SchemaAST } from "effect"
 
 const decodeParams = Schema.decodeUnknownSync(ActorToken.CreateActorTokenParams)
+
+/** The keys of a create body on the wire (`user_id`, `actor`, …), read from the schema. */
+const bodyKeys = SchemaAST.getPropertySignatures(Schema.encodedSchema(ActorToken.CreateActorTokenParams).ast).map(
+  (signature) => String(signature.name)
+)
+
+/** Keys that are not parameters of create: generated ones, and names an object inherits from its prototype. */
+const unknownKey = FastCheck.oneof(
+  FastCheck.stringMatching(/^[a-z_]{1,20}$/),
+  FastCheck.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty")
+).filter((key) => !bodyKeys.includes(key))
 const decodeToken = Schema.decodeUnknownSync(ActorToken.ActorToken)
 const encodeToken = Schema.encodeSync(ActorToken.ActorToken)
 const decodeErrors = Schema.decodeUnknownSync(ClerkErrors.ClerkErrors)
@@ -80,10 +91,9 @@ layer(TestClerk.layer({ client: { maxRetries: 0 } }))("the emulator against the 
 
   it.effect.prop(
     "refuses any body with an unknown key: 422 form_param_unknown",
-    [Fixtures.createBody, FastCheck.stringMatching(/^[a-z_]{1,20}$/)],
+    [Fixtures.createBody, unknownKey],
     ([body, key]) =>
       Effect.gen(function*() {
-        if (key in body) return
         const response = yield* send(
           HttpClientRequest.post(`${api}/actor_tokens`).pipe(
             authed,

@@ -1,5 +1,5 @@
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
-import { beforeAll, describe, expect, it } from "@effect/vitest"
+import { beforeAll, describe, expect, it, onTestFinished } from "@effect/vitest"
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from "node:child_process"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -15,9 +15,18 @@ interface Running {
   readonly exit: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
 }
 
+/** Starts the bin; when the test ends, however it ends (a failed assertion, a timeout), the child is killed. */
+const spawnBin = (args: ReadonlyArray<string>): ChildProcessWithoutNullStreams => {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: "pipe" })
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+  })
+  return child
+}
+
 const start = (args: ReadonlyArray<string>): Promise<Running> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: "pipe" })
+    const child = spawnBin(args)
     let stdout = ""
     const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
       child.on("exit", (code, signal) => done({ code, signal }))
@@ -32,12 +41,13 @@ const start = (args: ReadonlyArray<string>): Promise<Running> =>
 
 const run = (args: ReadonlyArray<string>) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: "pipe" })
+    const child = spawnBin(args)
     let stdout = ""
     let stderr = ""
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-    child.on("exit", (code) => resolve({ code, stdout, stderr }))
+    // "close", not "exit": the output is complete only once the pipes have closed.
+    child.on("close", (code) => resolve({ code, stdout, stderr }))
   })
 
 const create = (url: string, key: string = Emulator.defaultSecretKey) =>

@@ -149,6 +149,7 @@ layer(EmulatorServer.layer({ port: 0 }))("the server over loopback", (it) => {
     Effect.gen(function*() {
       const server = yield* EmulatorServer.EmulatorServer
       const emulator = server.emulator
+      yield* emulator.reset
       yield* emulator.injectFault(Emulator.Fault.HtmlPage({ status: 502 }))
       const html = yield* create(server.url)
       expect(html.status).toBe(502)

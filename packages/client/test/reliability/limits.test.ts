@@ -275,9 +275,10 @@ describe("a stalled body is ended by the per-attempt timeout", () => {
       expect(error).toMatchObject({ _tag: "ClerkTransportError", reason: "Timeout" })
       expect(server.exchanges).toHaveLength(2)
       yield* Effect.promise(() => Promise.all(server.exchanges.map((e) => e.hungUp)))
-      // 2 × 300 ms, plus one backoff of 200–300 ms, plus loopback and scheduling slack.
+      // 2 × 300 ms, plus one backoff of 200–300 ms, plus loopback and scheduling slack (generous: CI may be busy),
+      // still far below a single attempt under the default 10 s timeout.
       expect(elapsed).toBeGreaterThanOrEqual(2 * 300 + 200 - 5)
-      expect(elapsed).toBeLessThan(2 * 300 + 300 + 700)
+      expect(elapsed).toBeLessThan(5_000)
     }))
 })
 
