@@ -1,7 +1,7 @@
 import { ClerkError, Impersonations } from "@effect-clerk/client"
 import { ActorToken, Ids, type Session } from "@effect-clerk/schema"
 import { Mock, TestClerk } from "@effect-clerk/test-kit"
-import { describe, expect, it } from "@effect/vitest"
+import { assert, describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, TestClock } from "effect"
 
 const recorded = Effect.flatMap(Mock.MockRecorder, (recorder) => recorder.requests)
@@ -159,8 +159,8 @@ describe("Impersonations.stop", () => {
   it.effect("a pending token is revoked, and nothing else is sent", () =>
     Effect.gen(function*() {
       const result = yield* Impersonations.stop(token())
-      expect(result._tag).toBe("TokenRevoked")
-      if (result._tag === "TokenRevoked") expect(result.token.status).toBe("revoked")
+      assert(result._tag === "TokenRevoked", `expected TokenRevoked, got ${result._tag}`)
+      expect(result.token.status).toBe("revoked")
       expect((yield* recorded).map((r) => r.route)).toEqual(["revoke"])
     }).pipe(Effect.provide(Mock.layer({ revoke: Mock.actorToken({ status: "revoked" }) }))))
 
@@ -176,8 +176,7 @@ describe("Impersonations.stop", () => {
   it.effect("a token used since (the revoke answers 400 cannot be revoked) has its sessions ended instead", () =>
     Effect.gen(function*() {
       const result = yield* Impersonations.stop(token())
-      expect(result._tag).toBe("SessionsEnded")
-      if (result._tag !== "SessionsEnded") return
+      assert(result._tag === "SessionsEnded", `expected SessionsEnded, got ${result._tag}`)
       expect(result.ended).toHaveLength(2)
       const requests = yield* recorded
       expect(requests.map((r) => r.route)).toEqual(["revoke", "listSessions", "revokeSession", "revokeSession"])

@@ -13,6 +13,8 @@ const fixturePath = path.join(repoRoot, "packages/schema/test/fixtures/sessions.
 const fullSpecPath = path.resolve(repoRoot, "../shared/clerk/2026-05-12.yml")
 /** The whole official spec this subset was cut from (shared/clerk/2026-05-12.yml). */
 const fullSpecSha256 = "75df3a43fcb2d9fc4467a23c717714f5228aa3267b0930ba34612728365fd8f2"
+/** The subset as cut from it: checked even where the whole spec is not beside the repository. */
+const fixtureSha256 = "874af702470ecfee97f92b35f701b7d0d6688649a0d1193d292b01fe5d0d972b"
 
 const doc: unknown = YAML.parse(fs.readFileSync(fixturePath, "utf8"))
 const listOperation = "/paths/~1sessions/get"
@@ -47,10 +49,11 @@ const { actor: _, latest_activity: __, last_active_organization_id: ___, tasks: 
 
 describe("the sessions spec fixture", () => {
   it("is exactly the session operations of Clerk's whole spec, with every component they reference", () => {
+    expect(createHash("sha256").update(fs.readFileSync(fixturePath)).digest("hex")).toBe(fixtureSha256)
     if (!fs.existsSync(fullSpecPath)) {
       console.warn(
         `Session.test.ts: ${fullSpecPath} is not beside the repository; the fixture was checked only for its own ` +
-          "consistency, not against Clerk's whole spec"
+          "recorded hash and its own paths, not against Clerk's whole spec"
       )
       expect(Object.keys(at("/paths", doc) as object).sort()).toEqual(sessionOperations.map(([p]) => p).sort())
       return

@@ -1,7 +1,7 @@
 import { ActorTokens, ClerkError } from "@effect-clerk/client"
 import { ActorToken, Ids } from "@effect-clerk/schema"
 import { TestClerk } from "@effect-clerk/test-kit"
-import { describe, expect, it } from "@effect/vitest"
+import { assert, describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit } from "effect"
 
 const revoked = ActorToken.ActorToken.make({
@@ -46,10 +46,8 @@ describe("TestClerk.stub", () => {
         Effect.provide(TestClerk.stub({ actorTokens: { create: () => Effect.die("unused") } })),
         Effect.exit
       )
-      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
-      if (Exit.isFailure(exit)) {
-        expect(Cause.pretty(exit.cause)).toContain("ClerkClient stub: actorTokens.revoke was not stubbed")
-      }
+      assert(Exit.isFailure(exit) && Cause.isDie(exit.cause), "expected a defect")
+      expect(Cause.pretty(exit.cause)).toContain("ClerkClient stub: actorTokens.revoke was not stubbed")
       const empty = yield* ActorTokens.create({ userId: "user_1", actor: { sub: "user_2" } }).pipe(
         Effect.provide(TestClerk.stub()),
         Effect.exit
