@@ -97,8 +97,8 @@ export interface SeedSessionParams {
   readonly userId: string
   readonly id?: string | undefined
   readonly clientId?: string | undefined
-  /** The impersonator's claims, or `null` (the default) for a session the user started. */
-  readonly actor?: { readonly [key: string]: Json.JsonValue } | null | undefined
+  /** The impersonator's claims (JSON values), or `null` (the default) for a session the user started. */
+  readonly actor?: Json.JsonObject | null | undefined
   /** The status it was given, default `active` (the time rules then apply to it). */
   readonly status?: Session.SessionStatus | undefined
   /** Unix milliseconds. */
