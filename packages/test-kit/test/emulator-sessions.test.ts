@@ -189,8 +189,9 @@ describe("touch", () => {
 })
 
 describe("list", () => {
-  // Sessions of two users on two clients, one started each minute (the last two at the same instant).
-  const sessions = [0, 1, 2, 3, 4, 4].reduce<Sessions.Sessions>((acc, m, i) => {
+  // Sessions of two users on two clients, one started each minute (two at the same instant), and one seeded last
+  // though it started first.
+  const sessions = [0, 1, 2, 3, 4, 4, -1].reduce<Sessions.Sessions>((acc, m, i) => {
     const [, next] = Sessions.seed(
       acc,
       may12,
@@ -209,8 +210,18 @@ describe("list", () => {
   const now = may12 + 5 * minute
 
   it("filters by user, by client, by both, newest first (the later of two at the same instant first)", () => {
-    expect(ids(Sessions.list(sessions, now, query({ userId: "user_a" })))).toEqual(["sess_4", "sess_2", "sess_0"])
-    expect(ids(Sessions.list(sessions, now, query({ clientId: "client_y" })))).toEqual(["sess_5", "sess_4", "sess_3"])
+    expect(ids(Sessions.list(sessions, now, query({ userId: "user_a" })))).toEqual([
+      "sess_4",
+      "sess_2",
+      "sess_0",
+      "sess_6"
+    ])
+    expect(ids(Sessions.list(sessions, now, query({ clientId: "client_y" })))).toEqual([
+      "sess_5",
+      "sess_4",
+      "sess_3",
+      "sess_6"
+    ])
     expect(ids(Sessions.list(sessions, now, query({ userId: "user_b", clientId: "client_x" })))).toEqual(["sess_1"])
   })
 
@@ -222,12 +233,12 @@ describe("list", () => {
     ])
     const later = may12 + 8 * 24 * 60 * minute
     expect(ids(Sessions.list(sessions, later, query({ userId: "user_a", status: "active" })))).toEqual([])
-    expect(Sessions.list(sessions, later, query({ userId: "user_a", status: "expired" })).totalCount).toBe(3)
+    expect(Sessions.list(sessions, later, query({ userId: "user_a", status: "expired" })).totalCount).toBe(4)
   })
 
   it("pages with limit and offset; totalCount counts every match", () => {
     const page = Sessions.list(sessions, now, query({ clientId: "client_x", limit: 2, offset: 1 }))
     expect([ids(page), page.totalCount]).toEqual([["sess_1", "sess_0"], 3])
-    expect(Sessions.list(sessions, now, query({ userId: "user_a", offset: 3 }))).toEqual({ data: [], totalCount: 3 })
+    expect(Sessions.list(sessions, now, query({ userId: "user_a", offset: 4 }))).toEqual({ data: [], totalCount: 4 })
   })
 })
