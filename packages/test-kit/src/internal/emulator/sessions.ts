@@ -24,14 +24,14 @@ export const empty: Sessions = []
 const minute = 60_000
 const day = 24 * 60 * minute
 
-/** @internal An impersonated session ends after this long without activity. */
-export const inactivityTimeoutMillis = 10 * minute
+// An impersonated session ends after this long without activity.
+const inactivityTimeoutMillis = 10 * minute
 
-/** @internal `abandon_at` is this long after a session starts (the emulator's choice). */
-export const abandonAfterMillis = 30 * day
+// `abandon_at` is this long after a session starts (the emulator's choice).
+const abandonAfterMillis = 30 * day
 
-/** @internal A seeded session's `expire_at`, when not given: this long after it started (Clerk's default lifetime). */
-export const seededLifetimeMillis = 7 * day
+// A seeded session's `expire_at`, when not given: this long after it started (Clerk's default lifetime).
+const seededLifetimeMillis = 7 * day
 
 // A time so far ahead that it is no longer a safe integer never comes: clamp it rather than fail the `Int` check.
 const later = (start: number, millis: number): number => Math.min(start + millis, Number.MAX_SAFE_INTEGER)
@@ -110,8 +110,8 @@ export interface SeedSessionParams {
 
 const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })
 
-/** @internal Checks seed params: ids by the id rule, JSON claims, a known status, whole-millisecond times. */
-export const SeedParams = Schema.Struct({
+// Seed params as checked: ids by the id rule, JSON claims, a known status, whole-millisecond times.
+const SeedParams = Schema.Struct({
   userId: Ids.UserId,
   id: optional(Ids.SessionId),
   clientId: optional(Ids.ClientId),
