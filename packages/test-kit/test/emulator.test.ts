@@ -418,18 +418,20 @@ describe("rate limit", () => {
 })
 
 describe("inspection and control", () => {
-  it.effect("counts requests per route and resets everything", () =>
+  it.effect("counts requests per route and resets everything, sessions included", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator
       const token = yield* createToken()
       yield* ActorTokens.revoke(token.id)
       yield* Effect.flip(ActorTokens.revoke(token.id))
+      yield* emulator.seedSession({ userId: "user_1" })
       yield* emulator.injectFault(Emulator.Fault.Status({ status: 500 }), { times: 3 })
       expect(yield* emulator.requestCounts).toMatchObject({ create: 1, revoke: 2, accept: 0, unmatched: 0 })
       expect(yield* emulator.pendingFaults).toBe(3)
       yield* emulator.reset
       expect(Object.values(yield* emulator.requestCounts)).toEqual([0, 0, 0, 0, 0, 0, 0])
       expect(yield* emulator.tokens).toEqual([])
+      expect(yield* emulator.sessions).toEqual([])
       expect(yield* emulator.pendingFaults).toBe(0)
       expect((yield* createToken()).status).toBe("pending")
     }).pipe(withClerk({ client: { maxRetries: 0 } })))
