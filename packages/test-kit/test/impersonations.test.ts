@@ -1,6 +1,7 @@
 // The whole impersonation through the real client over the emulator, on the TestClock: create → accept → active →
 // end → gone; stop before and after the link was opened; the session's expiry; paging past 500 sessions.
 import { ActorTokens, Impersonations, Sessions } from "@effect-clerk/client"
+import { ActorToken } from "@effect-clerk/schema"
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
 import * as TestClerk from "@effect-clerk/test-kit/TestClerk"
 import { assert, describe, expect, it } from "@effect/vitest"
@@ -116,6 +117,18 @@ describe("stop", () => {
       expect((yield* Sessions.get(earlier.id)).status).toBe("active")
       expect((yield* Sessions.get(colleague.id)).status).toBe("active")
       expect(yield* Effect.flatMap(emulator, (e) => e.requestCount("revoke"))).toBe(1)
+    }).pipe(withClerk()))
+})
+
+describe("stop, with a copy that says accepted", () => {
+  it.effect("ends the session without trying to revoke the token", () =>
+    Effect.gen(function*() {
+      const { session, token } = yield* impersonate()
+      const result = yield* Impersonations.stop(ActorToken.ActorToken.make({ ...token, status: "accepted" }))
+      assert(result._tag === "SessionsEnded")
+      expect(ids(result.ended)).toEqual([session.id])
+      expect(yield* Effect.flatMap(emulator, (e) => e.requestCount("revoke"))).toBe(0)
+      expect(yield* Impersonations.active({ userId: customer })).toEqual([])
     }).pipe(withClerk()))
 })
 
