@@ -1,13 +1,14 @@
 /**
- * A stateful emulator of Clerk's actor-token endpoints: one implementation of Clerk's behaviour, as an
+ * A stateful emulator of Clerk's actor-token and session endpoints: one implementation of Clerk's behaviour, as an
  * `@effect/platform` HTTP app, served in memory by `TestClerk` and on loopback by `EmulatorServer`.
  *
  * Inside, it is a state machine with an HTTP face: pure transitions over one state value (`internal/emulator/`:
- * `tokens`, `quota`, `rateWindow`, `faults`, composed in `state`), and a router that maps requests to them. This
- * module holds the public API, and the one `Ref` the transitions run on.
+ * `tokens`, `sessions`, `quota`, `rateWindow`, `faults`, composed in `state`), and a router that maps requests to
+ * them. This module holds the public API, and the one `Ref` the transitions run on.
  *
  * @since 0.1.0
  */
+import type { Session } from "@effect-clerk/schema"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -16,16 +17,19 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import { ConnectionReset } from "./internal/emulator/faultResponses.js"
 import * as InternalFaults from "./internal/emulator/faults.js"
 import * as InternalOptions from "./internal/emulator/options.js"
+import type { Options, ResolvedOptions } from "./internal/emulator/options.js"
 import * as InternalRouter from "./internal/emulator/router.js"
+import * as InternalSessions from "./internal/emulator/sessions.js"
+import type { SeedSessionParams } from "./internal/emulator/sessions.js"
 import * as InternalState from "./internal/emulator/state.js"
 import type * as InternalTokens from "./internal/emulator/tokens.js"
 import { StoredToken } from "./internal/emulator/tokens.js"
+import * as InternalRandom from "./internal/random.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // options
@@ -59,59 +63,9 @@ export const defaultBaseUrl: string = InternalOptions.defaultBaseUrl
 export const defaultRateLimit: { readonly limit: number; readonly interval: Duration.Duration } =
   InternalOptions.defaultRateLimit
 
-/**
- * The options of {@link make}.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Options {
-  /** The only key accepted as `Authorization: Bearer <key>`; default {@link defaultSecretKey}. */
-  readonly secretKey?: string | Redacted.Redacted<string> | undefined
-  /** The emulator's own address, used in each token's `url`; default {@link defaultBaseUrl}. */
-  readonly baseUrl?: string | URL | undefined
-  /**
-   * A fixed-window rate limit on the Backend API routes, off by default. `{}` is Clerk's 100 requests per 10 s; past
-   * the limit a request is answered 429 `too_many_requests` with `Retry-After` (seconds until the window ends).
-   */
-  readonly rateLimit?: RateLimitOptions | undefined
-  /** Tokens that may be created per calendar month (UTC), then 422 `impersonation_limit_exceeded`. Off by default. */
-  readonly monthlyQuota?: number | undefined
-  /** `false` emulates a plan without impersonation: creating a token answers 402. Default `true`. */
-  readonly impersonationOnPlan?: boolean | undefined
-}
-
-/**
- * The rate limit of {@link Options}: `limit` requests per `interval`, default 100 per 10 seconds — the names of the
- * client's `rateLimit` option. A name and its deprecated alias cannot both be given.
- *
- * @since 0.1.0
- * @category models
- */
-export interface RateLimitOptions {
-  /** Requests admitted per interval, a whole number ≥ 1; default 100. */
-  readonly limit?: number | undefined
-  /** The length of the window, finite and above zero; default 10 seconds. */
-  readonly interval?: Duration.DurationInput | undefined
-  /** @deprecated Use `limit`: the same setting under the client's name. */
-  readonly requests?: number | undefined
-  /** @deprecated Use `interval`: the same setting under the client's name. */
-  readonly window?: Duration.DurationInput | undefined
-}
-
-/**
- * The options as the emulator uses them.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ResolvedOptions {
-  readonly secretKey: Redacted.Redacted<string>
-  readonly baseUrl: string
-  readonly rateLimit: Option.Option<{ readonly limit: number; readonly interval: Duration.Duration }>
-  readonly monthlyQuota: Option.Option<number>
-  readonly impersonationOnPlan: boolean
-}
+// The options' interfaces are declared, and documented, beside their defaults and the schema that checks them
+// (internal/emulator/options.ts), which then needs nothing from this module.
+export { type Options, type RateLimitOptions, type ResolvedOptions } from "./internal/emulator/options.js"
 
 /**
  * The options given to {@link make} were refused; `option` names the offending option.
@@ -132,17 +86,21 @@ export class EmulatorConfigError extends Schema.TaggedError<EmulatorConfigError>
 // then need no value from this one, and import it for types only (no import cycle).
 export { StoredToken }
 
+// Declared, and documented, beside the sessions it seeds (internal/emulator/sessions.ts), for the same reason.
+export { type SeedSessionParams } from "./internal/emulator/sessions.js"
+
 /**
- * The Backend API operations of the emulator.
+ * The Backend API operations of the emulator: `create` and `revoke` (actor tokens), `listSessions`, `getSession` and
+ * `revokeSession` (`GET /v1/sessions`, `GET /v1/sessions/:session_id`, `POST /v1/sessions/:session_id/revoke`).
  *
  * @since 0.1.0
  * @category models
  */
-export type Operation = "create" | "revoke"
+export type Operation = "create" | "revoke" | "listSessions" | "getSession" | "revokeSession"
 
 /**
- * The routes whose requests are counted: the two operations, the ticket-accept page, and anything else (answered
- * 404).
+ * The routes whose requests are counted: the Backend API operations, the ticket-accept page, and anything else
+ * (answered 404).
  *
  * @since 0.1.0
  * @category models
@@ -208,13 +166,13 @@ export const Fault: Data.TaggedEnum.Constructor<Fault> = Data.taggedEnum<Fault>(
  * @category faults
  */
 export interface FaultOptions {
-  /** The operation whose requests are faulted; `"any"` (the default) is either Backend API operation. */
+  /** The operation whose requests are faulted; `"any"` (the default) is every Backend API operation. */
   readonly operation?: Operation | "any" | undefined
   /** How many matching requests are faulted, default 1 (a number below 1 injects nothing). */
   readonly times?: number | undefined
   /**
    * `false` (the default): the fault replaces the request, which is never processed (no state change). `true`: the
-   * request is processed (a token is created or revoked) and then its response is lost to the fault — the
+   * request is processed (a token is created or revoked, a session revoked) and then its response is lost to the fault — the
    * ambiguous failure a client must not blindly retry.
    */
   readonly afterProcessing?: boolean | undefined
@@ -234,6 +192,18 @@ export class TicketRejected extends Schema.TaggedError<TicketRejected>()("Ticket
   message: Schema.String
 }) {}
 
+/**
+ * Why a session could not be seeded or touched: `NotFound` (no session has the id), `NotActive` (touching a session
+ * that is no longer active), `InvalidParams` (seed params that break a rule), `DuplicateId` (a seeded id in use).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class SessionRejected extends Schema.TaggedError<SessionRejected>()("SessionRejected", {
+  reason: Schema.Literal("NotFound", "NotActive", "InvalidParams", "DuplicateId"),
+  message: Schema.String
+}) {}
+
 // ---------------------------------------------------------------------------------------------------------------
 // service
 // ---------------------------------------------------------------------------------------------------------------
@@ -248,18 +218,30 @@ export interface Service {
   /** The options in use. */
   readonly options: ResolvedOptions
   /**
-   * The HTTP app: `POST /v1/actor_tokens`, `POST /v1/actor_tokens/:actor_token_id/revoke` and
-   * `GET /v1/tickets/accept?ticket=…`. It fails only with {@link ConnectionReset}; a stall never completes.
+   * The HTTP app: `POST /v1/actor_tokens`, `POST /v1/actor_tokens/:actor_token_id/revoke`, `GET /v1/sessions`,
+   * `GET /v1/sessions/:session_id`, `POST /v1/sessions/:session_id/revoke` and `GET /v1/tickets/accept?ticket=…`. It
+   * fails only with {@link ConnectionReset}; a stall never completes.
    */
   readonly httpApp: HttpApp.Default<ConnectionReset>
   /** Every token, oldest first, with its current status. */
   readonly tokens: Effect.Effect<ReadonlyArray<StoredToken>>
   /** The token with this id. */
   readonly find: (id: string) => Effect.Effect<Option.Option<StoredToken>>
-  /** Accepts the token with this id, as if its `url` had been opened: `pending` → `accepted`. */
+  /**
+   * Accepts the token with this id, as if its `url` had been opened: `pending` → `accepted`, and an `active` session
+   * of its user starts, with its `actor`.
+   */
   readonly accept: (id: string) => Effect.Effect<StoredToken, TicketRejected>
   /** Accepts the token whose `token` (the sign-in ticket) is this one. */
   readonly acceptTicket: (ticket: string) => Effect.Effect<StoredToken, TicketRejected>
+  /** Every session, oldest first, with its status at the `Clock`'s now (expiry applied). */
+  readonly sessions: Effect.Effect<ReadonlyArray<Session.Session>>
+  /** The session with this id, with its status now. */
+  readonly findSession: (id: string) => Effect.Effect<Option.Option<Session.Session>>
+  /** Adds a session no ticket started: by default the user's own, not an impersonation (`actor: null`). */
+  readonly seedSession: (params: SeedSessionParams) => Effect.Effect<Session.Session, SessionRejected>
+  /** Activity on an active session: `last_active_at` = now, which restarts its 10-minute inactivity timeout. */
+  readonly touchSession: (id: string) => Effect.Effect<Session.Session, SessionRejected>
   /** The requests seen per route. */
   readonly requestCounts: Effect.Effect<RequestCounts>
   /** The requests seen by one route. */
@@ -270,7 +252,7 @@ export interface Service {
   readonly pendingFaults: Effect.Effect<number>
   /** Drops the faults not yet used. */
   readonly clearFaults: Effect.Effect<void>
-  /** Forgets every token, count, fault and rate-limit window. */
+  /** Forgets every token, session, count, fault and rate-limit window. */
   readonly reset: Effect.Effect<void>
 }
 
@@ -310,10 +292,14 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
     const read = <A>(f: (s: InternalState.State) => A): Effect.Effect<A> => Effect.map(Ref.get(state), f)
 
     const accept = (by: InternalTokens.AcceptBy): Effect.Effect<StoredToken, TicketRejected> =>
-      Effect.flatMap(
-        run((s, now) => InternalState.accept(s, now, by)),
-        Either.match({ onLeft: (rejection) => Effect.fail(new TicketRejected(rejection)), onRight: Effect.succeed })
-      )
+      Effect.gen(function*() {
+        const sessionId = yield* InternalRandom.sessionId
+        const clientId = yield* InternalRandom.clientId
+        const accepted = yield* run((s, now) => InternalState.accept(s, now, { by, sessionId, clientId }))
+        return yield* Either.mapLeft(accepted, (rejection) => new TicketRejected(rejection))
+      })
+    const readAt = <A>(f: (s: InternalState.State, now: number) => A): Effect.Effect<A> =>
+      run((s, now) => [f(s, now), s])
 
     return Emulator.of({
       options: resolved,
@@ -322,6 +308,30 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
       find: (id) => read((s) => Option.fromNullable(s.tokens.find((t) => t.id === id))),
       accept: (id) => accept({ id }),
       acceptTicket: (ticket) => accept({ ticket }),
+      sessions: readAt((s, now) => InternalSessions.all(s.sessions, now)),
+      findSession: (id) => readAt((s, now) => InternalSessions.find(s.sessions, now, id)),
+      seedSession: (params) =>
+        Effect.gen(function*() {
+          const checked = yield* Either.mapLeft(
+            InternalSessions.decodeSeedParams(params),
+            (message) => new SessionRejected({ reason: "InvalidParams", message })
+          )
+          const input = {
+            ...checked,
+            id: checked.id ?? (yield* InternalRandom.sessionId),
+            clientId: checked.clientId ?? (yield* InternalRandom.clientId)
+          }
+          const seeded = yield* run((s, now) => InternalState.seedSession(s, now, input))
+          return yield* Either.mapLeft(
+            seeded,
+            () => new SessionRejected({ reason: "DuplicateId", message: `A session with the id ${input.id} exists.` })
+          )
+        }),
+      touchSession: (id) =>
+        Effect.flatMap(
+          run((s, now) => InternalState.touchSession(s, now, id)),
+          Either.mapLeft((refused) => new SessionRejected(InternalSessions.rejection(refused)))
+        ),
       requestCounts: read((s) => s.counts),
       requestCount: (route) => read((s) => s.counts[route]),
       injectFault: (fault, faultOptions) => Ref.update(state, (s) => InternalState.injectFault(s, fault, faultOptions)),

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { ActorToken, ClerkErrors, Ids } from "@effect-clerk/schema"
+import { ActorToken, ClerkErrors, Ids, Session } from "@effect-clerk/schema"
 import * as Arbitrary from "effect/Arbitrary"
 import type * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
@@ -81,6 +81,26 @@ export const actorToken: FastCheck.Arbitrary<ActorToken.ActorToken> = Arbitrary.
  */
 export const actorTokenJson: FastCheck.Arbitrary<ActorToken.ActorTokenJson> = actorToken.map((token) =>
   encodeActorToken(token)
+)
+
+/**
+ * Sessions as the client decodes them (values that survive the wire unchanged): impersonated or not, any status.
+ *
+ * @since 0.2.0
+ * @category arbitraries
+ */
+export const session: FastCheck.Arbitrary<Session.Session> = Arbitrary.make(Session.Session).map(
+  overTheWire(Session.Session)
+)
+
+/**
+ * Sessions as Clerk sends them (wire JSON).
+ *
+ * @since 0.2.0
+ * @category arbitraries
+ */
+export const sessionJson: FastCheck.Arbitrary<Session.SessionJson> = session.map((value) =>
+  Schema.encodeSync(Session.Session)(value)
 )
 
 /**

@@ -1,11 +1,11 @@
 /**
  * Clerk's own JS SDK, pointed at the loopback emulator with `apiUrl`, meets Clerk's documented behaviour: the token
- * shape, state changes, and the status and code of each error.
+ * shape, state changes, the session an accepted ticket starts, and the status and code of each error.
  */
 import { createClerkClient } from "@clerk/backend"
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
 import * as EmulatorServer from "@effect-clerk/test-kit/EmulatorServer"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
 import { Effect, Option } from "effect"
 
 interface ClerkApiError {
@@ -102,5 +102,75 @@ describe("@clerk/backend against the emulator", () => {
           })
         )
         expect(token.actor).toEqual({ sub: "user_staff", additionalProperties: { reason: "ticket 1" } })
+      })))
+
+  it.live("an accepted ticket is an active session with the token's actor; revokeSession ends it", () =>
+    withBackend({}, (clerk, server) =>
+      Effect.gen(function*() {
+        const token = yield* Effect.promise(() =>
+          clerk.actorTokens.create({
+            userId: "user_target",
+            actor: { sub: "user_staff" },
+            sessionMaxDurationInSeconds: 600
+          })
+        )
+        // Clerk's own user's session, not an impersonation: listed too, with a null actor.
+        yield* server.emulator.seedSession({ userId: "user_target" }).pipe(Effect.orDie)
+        const page = yield* Effect.promise(() => fetch(token.url!))
+        expect(page.status).toBe(200)
+
+        // What @clerk/backend sends: it adds paginated=true (and leaves out falsy values, such as offset 0).
+        const fetchSpy = vi.spyOn(globalThis, "fetch")
+        const [listed, sent] = yield* Effect.promise(async () => {
+          const answer = await clerk.sessions.getSessionList({
+            userId: "user_target",
+            status: "active",
+            limit: 100,
+            offset: 0
+          })
+          return [answer, new URL(String(fetchSpy.mock.calls[0]?.[0]))] as const
+        }).pipe(Effect.ensuring(Effect.sync(() => fetchSpy.mockRestore())))
+        expect(sent.pathname).toBe("/v1/sessions")
+        expect(Object.fromEntries(sent.searchParams)).toEqual({
+          user_id: "user_target",
+          status: "active",
+          limit: "100",
+          paginated: "true"
+        })
+
+        expect(listed.totalCount).toBe(2)
+        const impersonated = listed.data.filter((session) => session.actor != null)
+        expect(impersonated).toHaveLength(1)
+        const [session] = impersonated
+        expect(session?.id).toMatch(/^sess_[A-Za-z0-9]{27}$/)
+        expect(session?.userId).toBe("user_target")
+        expect(session?.status).toBe("active")
+        expect(session?.actor).toEqual({ sub: "user_staff" })
+        expect(session!.expireAt - session!.createdAt).toBe(600_000)
+
+        const revoked = yield* Effect.promise(() => clerk.sessions.revokeSession(session!.id))
+        expect(revoked.status).toBe("revoked")
+        expect(revoked.id).toBe(session?.id)
+        const after = yield* Effect.promise(() =>
+          clerk.sessions.getSessionList({ userId: "user_target", status: "active" })
+        )
+        expect(after.data.map((s) => s.actor)).toEqual([null])
+        expect((yield* Effect.promise(() => clerk.sessions.getSession(session!.id))).status).toBe("revoked")
+      })))
+
+  it.live("session errors: 400 on a revoked session, 404 for an unknown id, 422 for a bad query", () =>
+    withBackend({}, (clerk, server) =>
+      Effect.gen(function*() {
+        const seeded = yield* server.emulator.seedSession({ userId: "user_target", status: "revoked" }).pipe(
+          Effect.orDie
+        )
+        const notActive = yield* failure(() => clerk.sessions.revokeSession(seeded.id))
+        expect([notActive?.status, notActive?.errors[0]?.code]).toEqual([400, "session_not_active"])
+        const unknown = yield* failure(() => clerk.sessions.getSession("sess_unknown"))
+        expect([unknown?.status, unknown?.errors[0]?.code]).toEqual([404, "resource_not_found"])
+        const tooMany = yield* failure(() => clerk.sessions.getSessionList({ userId: "user_target", limit: 501 }))
+        expect([tooMany?.status, tooMany?.errors[0]?.code]).toEqual([422, "form_param_value_invalid"])
+        const nobody = yield* failure(() => clerk.sessions.getSessionList({ status: "active" }))
+        expect([nobody?.status, nobody?.errors[0]?.code]).toEqual([422, "form_param_missing"])
       })))
 })

@@ -1,5 +1,5 @@
 import { ActorTokens } from "@effect-clerk/client"
-import { ActorToken, ClerkErrors } from "@effect-clerk/schema"
+import { ActorToken } from "@effect-clerk/schema"
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
 import * as TestClerk from "@effect-clerk/test-kit/TestClerk"
 import { HttpClientRequest } from "@effect/platform"
@@ -8,26 +8,12 @@ import { Duration, Effect, Option, Redacted, Schema, TestClock } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { api, authed, decodeErrors, send, withClerk } from "./support.js"
 
 const may12 = Date.UTC(2026, 4, 12, 9, 0)
 
-const withClerk = (options?: TestClerk.Options) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.provide(effect, TestClerk.layer(options))
-
-const decodeErrors = Schema.decodeUnknownSync(Schema.parseJson(ClerkErrors.ClerkErrors))
 const decodeToken = Schema.decodeUnknownSync(Schema.parseJson(ActorToken.ActorToken))
 
-/** Sends a raw request to the emulator in memory and reads the whole response. */
-const send = (request: HttpClientRequest.HttpClientRequest) =>
-  Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const response = yield* TestClerk.httpClient(emulator).execute(request)
-    const text = yield* response.text
-    return { status: response.status, headers: response.headers, text }
-  })
-
-const api = (path: string) => `${Emulator.defaultBaseUrl}/v1${path}`
-const authed = HttpClientRequest.bearerToken(Emulator.defaultSecretKey)
 const postCreate = (body: string) =>
   HttpClientRequest.post(api("/actor_tokens")).pipe(authed, HttpClientRequest.bodyText(body, "application/json"))
 
@@ -432,18 +418,20 @@ describe("rate limit", () => {
 })
 
 describe("inspection and control", () => {
-  it.effect("counts requests per route and resets everything", () =>
+  it.effect("counts requests per route and resets everything, sessions included", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator
       const token = yield* createToken()
       yield* ActorTokens.revoke(token.id)
       yield* Effect.flip(ActorTokens.revoke(token.id))
+      yield* emulator.seedSession({ userId: "user_1" })
       yield* emulator.injectFault(Emulator.Fault.Status({ status: 500 }), { times: 3 })
-      expect(yield* emulator.requestCounts).toEqual({ create: 1, revoke: 2, accept: 0, unmatched: 0 })
+      expect(yield* emulator.requestCounts).toMatchObject({ create: 1, revoke: 2, accept: 0, unmatched: 0 })
       expect(yield* emulator.pendingFaults).toBe(3)
       yield* emulator.reset
-      expect(yield* emulator.requestCounts).toEqual({ create: 0, revoke: 0, accept: 0, unmatched: 0 })
+      expect(Object.values(yield* emulator.requestCounts)).toEqual([0, 0, 0, 0, 0, 0, 0])
       expect(yield* emulator.tokens).toEqual([])
+      expect(yield* emulator.sessions).toEqual([])
       expect(yield* emulator.pendingFaults).toBe(0)
       expect((yield* createToken()).status).toBe("pending")
     }).pipe(withClerk({ client: { maxRetries: 0 } })))

@@ -1,5 +1,5 @@
-import { ActorTokens } from "@effect-clerk/client"
-import { ActorToken, ClerkErrors } from "@effect-clerk/schema"
+import { ActorTokens, Sessions } from "@effect-clerk/client"
+import { ActorToken, ClerkErrors, Session } from "@effect-clerk/schema"
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
 import * as Fixtures from "@effect-clerk/test-kit/Fixtures"
 import * as TestClerk from "@effect-clerk/test-kit/TestClerk"
@@ -24,6 +24,8 @@ const encodeToken = Schema.encodeSync(ActorToken.ActorToken)
 const decodeErrors = Schema.decodeUnknownSync(ClerkErrors.ClerkErrors)
 const encodeErrors = Schema.encodeSync(ClerkErrors.ClerkErrors)
 const encodeParams = Schema.encodeSync(ActorToken.CreateActorTokenParams)
+const decodeSession = Schema.decodeUnknownSync(Session.Session)
+const encodeSession = Schema.encodeSync(Session.Session)
 
 /** What survives JSON on the wire (e.g. -0 becomes 0). */
 const overJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
@@ -46,6 +48,36 @@ describe("arbitraries", () => {
   it.prop("createParams survive the wire: encoded, sent as JSON, decoded", [Fixtures.createParams], ([params]) => {
     expect(decodeParams(overJson(encodeParams(params)))).toEqual(params)
   })
+
+  it.prop("sessionJson decodes as a Session and encodes back unchanged", [Fixtures.sessionJson], ([json]) => {
+    expect(encodeSession(decodeSession(overJson(json)))).toEqual(json)
+  })
+
+  it.effect.prop(
+    "the emulator answers any seeded session as it was given",
+    [Fixtures.session.filter((s) => s.status !== "active" && s.status !== "pending")],
+    ([session]) =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.Emulator
+        const { actor, abandonAt, clientId, createdAt, expireAt, id, lastActiveAt, status, userId } = session
+        yield* emulator.seedSession({
+          id,
+          userId,
+          clientId,
+          actor,
+          status,
+          createdAt,
+          lastActiveAt,
+          expireAt,
+          abandonAt
+        })
+        const { tasks: _, ...given } = session
+        expect(yield* Sessions.get(id)).toEqual(
+          new Session.Session({ ...given, updatedAt: createdAt, lastActiveOrganizationId: null, latestActivity: null })
+        )
+      }).pipe(Effect.provide(TestClerk.layer({ client: { maxRetries: 0 } }))),
+    { fastCheck: { numRuns: 50 } }
+  )
 })
 
 describe("named fixtures", () => {

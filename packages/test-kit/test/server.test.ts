@@ -1,29 +1,13 @@
 import { ActorTokens, ClerkClient } from "@effect-clerk/client"
-import { ActorToken, ClerkErrors } from "@effect-clerk/schema"
+import { ActorToken } from "@effect-clerk/schema"
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
 import * as EmulatorServer from "@effect-clerk/test-kit/EmulatorServer"
 import { FetchHttpClient } from "@effect/platform"
 import { assert, describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Either, Exit, Fiber, Layer, Redacted, Schema, Scope, TestClock } from "effect"
+import { call, decodeErrors } from "./support.js"
 
-const decodeErrors = Schema.decodeUnknownSync(Schema.parseJson(ClerkErrors.ClerkErrors))
 const decodeToken = Schema.decodeUnknownSync(Schema.parseJson(ActorToken.ActorToken))
-
-interface Answer {
-  readonly status: number
-  readonly headers: Headers
-  readonly text: string
-}
-
-/** `fetch` over loopback, the whole body read; a network failure is a typed failure carrying the error. */
-const call = (url: string, init: RequestInit = {}): Effect.Effect<Answer, unknown> =>
-  Effect.tryPromise({
-    try: async (signal) => {
-      const response = await fetch(url, { signal, ...init })
-      return { status: response.status, headers: response.headers, text: await response.text() }
-    },
-    catch: (error) => error
-  })
 
 const auth = { authorization: `Bearer ${Emulator.defaultSecretKey}`, "content-type": "application/json" }
 
@@ -79,7 +63,15 @@ layer(EmulatorServer.layer({ port: 0 }))("the server over loopback", (it) => {
       expect(decodeErrors(notPending.text).errors[0]?.longMessage).toBe(
         "Actor token cannot be revoked because its status is accepted. Only pending tokens can be revoked."
       )
-      expect(yield* server.emulator.requestCounts).toEqual({ create: 1, revoke: 1, accept: 2, unmatched: 0 })
+      expect(yield* server.emulator.requestCounts).toEqual({
+        create: 1,
+        revoke: 1,
+        listSessions: 0,
+        getSession: 0,
+        revokeSession: 0,
+        accept: 2,
+        unmatched: 0
+      })
     }))
 
   it.effect("revokes, then refuses to revoke again; unknown ids are 404", () =>

@@ -14,8 +14,18 @@ export const randomString = (alphabet: string, length: number): Effect.Effect<st
     (indexes) => indexes.map((index) => alphabet[index]).join("")
   )
 
+// An id shaped like Clerk's: the prefix, `_`, and 27 base62 characters.
+const clerkId = (prefix: string): Effect.Effect<string> =>
+  Effect.map(randomString(base62, 27), (suffix) => `${prefix}_${suffix}`)
+
 /** @internal An actor token id: `act_` and 27 base62 characters, like Clerk's. */
-export const actorTokenId: Effect.Effect<string> = Effect.map(randomString(base62, 27), (suffix) => `act_${suffix}`)
+export const actorTokenId: Effect.Effect<string> = clerkId("act")
+
+/** @internal A session id: `sess_` and 27 base62 characters. */
+export const sessionId: Effect.Effect<string> = clerkId("sess")
+
+/** @internal A client id (the browser a session lives in): `client_` and 27 base62 characters. */
+export const clientId: Effect.Effect<string> = clerkId("client")
 
 /** @internal An opaque, URL-safe sign-in ticket. */
 export const ticket: Effect.Effect<string> = randomString(base62, 64)

@@ -2,7 +2,7 @@
  * Everything the emulator puts on the wire: Clerk's error entries and the responses, always produced by encoding
  * with the schemas of `@effect-clerk/schema`, never written as JSON by hand.
  */
-import { ActorToken, ClerkErrors } from "@effect-clerk/schema"
+import { ActorToken, ClerkErrors, Session } from "@effect-clerk/schema"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -62,6 +62,15 @@ export const errors = {
     entry("form_param_type_invalid", "is invalid", `${param} has an invalid type.`, { param_name: param }),
   formParamValueInvalid: (param: string): ErrorEntry =>
     entry("form_param_value_invalid", "is invalid", `${param} is invalid.`, { param_name: param }),
+  formParamFormatInvalid: (param: string): ErrorEntry =>
+    entry("form_param_format_invalid", "is invalid", `${param} has an invalid format.`, { param_name: param }),
+  // *unverified*: what Clerk answers for revoking a session that is no longer active is not documented.
+  sessionNotActive: (status: Session.SessionStatus): ErrorEntry =>
+    entry(
+      "session_not_active",
+      "session is not active",
+      `Session cannot be revoked because its status is ${status}. Only active or pending sessions can be revoked.`
+    ),
   impersonationLimitExceeded: (quota: number): ErrorEntry =>
     entry(
       "impersonation_limit_exceeded",
@@ -88,6 +97,8 @@ const hex = "0123456789abcdef"
 
 const encodeClerkErrors = HttpServerResponse.schemaJson(ClerkErrors.ClerkErrors)
 const encodeActorToken = HttpServerResponse.schemaJson(ActorToken.ActorToken)
+const encodeSession = HttpServerResponse.schemaJson(Session.Session)
+const encodeSessionList = HttpServerResponse.schemaJson(Session.SessionList)
 
 /** @internal An error response with Clerk's body and a fresh `clerk_trace_id`. */
 export const errorResponse = (
@@ -106,6 +117,18 @@ export const actorTokenResponse = (
   token: ActorToken.ActorToken
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> => Effect.orDie(encodeActorToken(token, { status: 200 }))
 
-/** @internal The wire JSON of a token, as a string. */
-export const actorTokenJsonString = (token: ActorToken.ActorToken): string =>
-  JSON.stringify(Schema.encodeSync(ActorToken.ActorToken)(token))
+/** @internal A 200 response with the session's wire JSON. */
+export const sessionResponse = (session: Session.Session): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
+  Effect.orDie(encodeSession(session, { status: 200 }))
+
+/**
+ * @internal A 200 response with a page of sessions: `{ data, total_count }` when `totalCount` is given (the answer to
+ * `paginated=true`), else the bare array.
+ */
+export const sessionListResponse = (
+  page: Session.SessionList
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => Effect.orDie(encodeSessionList(page, { status: 200 }))
+
+/** @internal A value's wire JSON, as a string. */
+export const jsonString = <A, I>(schema: Schema.Schema<A, I>, value: A): string =>
+  JSON.stringify(Schema.encodeSync(schema)(value))

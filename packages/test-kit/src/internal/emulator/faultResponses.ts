@@ -2,17 +2,18 @@
  * What an injected fault puts on the wire in place of (or after) the normal response: a status, a proxy's HTML page,
  * a broken body, a reset connection or no answer at all.
  */
-import { ActorToken, Ids } from "@effect-clerk/schema"
+import { ActorToken, Ids, Session } from "@effect-clerk/schema"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import type { Fault } from "../../Emulator.js"
+import type { Fault, Operation } from "../../Emulator.js"
 import * as InternalRandom from "../random.js"
 import * as Wire from "../wire.js"
 import * as Pages from "./pages.js"
+import * as Sessions from "./sessions.js"
 import { currentMillis } from "./state.js"
 import * as Tokens from "./tokens.js"
 
@@ -33,34 +34,48 @@ const { $match } = Data.taggedEnum<Fault>()
 const bodyText = (response: HttpServerResponse.HttpServerResponse): Option.Option<string> =>
   response.body._tag === "Uint8Array" ? Option.some(new TextDecoder().decode(response.body.body)) : Option.none()
 
-// A token to truncate or reshape when a fault replaces a request that created nothing.
-const sampleTokenJson = (baseUrl: string): Effect.Effect<string> =>
+// What the operation answers, to truncate or reshape when a fault replaces a request that was not processed: a token,
+// a session, or a page of sessions.
+const sampleJson = (operation: Operation, baseUrl: string): Effect.Effect<string> =>
   Effect.gen(function*() {
     const now = yield* currentMillis
-    const ticket = yield* InternalRandom.ticket
     const [token] = Tokens.create(Tokens.empty, now, {
       params: ActorToken.CreateActorTokenParams.make({
         userId: Ids.UserId.make("user_emulator_sample"),
         actor: { sub: "user_emulator_sample_actor" }
       }),
       id: yield* InternalRandom.actorTokenId,
-      ticket,
+      ticket: yield* InternalRandom.ticket,
       baseUrl
     })
-    return Wire.actorTokenJsonString(token)
+    if (operation === "create" || operation === "revoke") return Wire.jsonString(ActorToken.ActorToken, token)
+    const [session] = Sessions.start(Sessions.empty, now, {
+      token,
+      sessionId: yield* InternalRandom.sessionId,
+      clientId: yield* InternalRandom.clientId
+    })
+    return operation === "listSessions"
+      ? Wire.jsonString(Session.SessionList, { data: [session], totalCount: 1 })
+      : Wire.jsonString(Session.Session, session)
   })
+
+/** @internal What a fault needs to know of its request: the operation, and the emulator's base URL. */
+export interface FaultedRequest {
+  readonly operation: Operation
+  readonly baseUrl: string
+}
 
 /**
  * @internal The response a fault gives. `processed` is the normal response when the request was processed first (the
- * `afterProcessing` faults): a broken body is then cut from the real token.
+ * `afterProcessing` faults): a broken body is then cut from the real answer (the token, the session, the page).
  */
 export const respond = (
   fault: Fault,
   processed: Option.Option<HttpServerResponse.HttpServerResponse>,
-  baseUrl: string
+  request: FaultedRequest
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, ConnectionReset> => {
-  const tokenJson = Option.match(Option.flatMap(processed, bodyText), {
-    onNone: () => sampleTokenJson(baseUrl),
+  const answer = Option.match(Option.flatMap(processed, bodyText), {
+    onNone: () => sampleJson(request.operation, request.baseUrl),
     onSome: Effect.succeed
   })
   return $match(fault, {
@@ -75,15 +90,16 @@ export const respond = (
       }),
     HtmlPage: ({ status }) => Effect.succeed(Pages.gateway(status)),
     TruncatedJson: () =>
-      Effect.map(tokenJson, (json) =>
+      Effect.map(answer, (json) =>
         HttpServerResponse.text(json.slice(0, Math.floor(json.length / 2)), {
           status: 200,
           contentType: "application/json"
         })),
-    // Valid JSON, but the token sits inside an envelope: no `id`, `status`, … at the top level.
+    // Valid JSON, but the answer sits inside an envelope: no `id`, `status`, … at the top level, and `data` holds no
+    // session (a page of sessions is wrapped whole).
     WrongShape: () =>
       Effect.map(
-        tokenJson,
+        answer,
         (json) => HttpServerResponse.text(`{"data":[${json}]}`, { status: 200, contentType: "application/json" })
       ),
     EmptyBody: () => Effect.succeed(HttpServerResponse.empty({ status: 200 })),

@@ -3,8 +3,9 @@
  * response Clerk gives. It decides nothing itself beyond the order of the checks.
  *
  * A Backend API request is counted, then meets, in this order: a fault injected before processing, the API version,
- * the secret key, the rate limit, then its operation (create: the plan, the body, the monthly quota), then a fault
- * injected after processing. The ticket page stands for Clerk's Frontend API: no key, no rate limit, no faults.
+ * the secret key, the rate limit, then its operation (create: the plan, the body, the monthly quota; the session
+ * list: its query), then a fault injected after processing. The ticket page stands for Clerk's Frontend API: no key,
+ * no rate limit, no faults; opening it starts the session of the impersonation.
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpRouter from "@effect/platform/HttpRouter"
@@ -16,11 +17,12 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { Operation, ResolvedOptions, Route } from "../../Emulator.js"
 import * as InternalRandom from "../random.js"
-import { checkCreateBody } from "../validate.js"
+import { checkCreateBody, checkListQuery } from "../validate.js"
 import * as Wire from "../wire.js"
 import * as FaultResponses from "./faultResponses.js"
 import * as Guards from "./guards.js"
 import * as Pages from "./pages.js"
+import * as Sessions from "./sessions.js"
 import * as State from "./state.js"
 import * as Tokens from "./tokens.js"
 
@@ -58,11 +60,14 @@ export const make = ({ options, run }: Deps): HttpApp.Default<FaultResponses.Con
       yield* count(operation)
       const fault = yield* run((s) => State.takeFault(s, operation))
       if (Option.isSome(fault) && !fault.value.afterProcessing) {
-        return yield* FaultResponses.respond(fault.value.fault, Option.none(), options.baseUrl)
+        return yield* FaultResponses.respond(fault.value.fault, Option.none(), { operation, baseUrl: options.baseUrl })
       }
       const response = yield* guarded(handler)
       return Option.isSome(fault)
-        ? yield* FaultResponses.respond(fault.value.fault, Option.some(response), options.baseUrl)
+        ? yield* FaultResponses.respond(fault.value.fault, Option.some(response), {
+          operation,
+          baseUrl: options.baseUrl
+        })
         : response
     })
 
@@ -103,18 +108,52 @@ export const make = ({ options, run }: Deps): HttpApp.Default<FaultResponses.Con
     })
   })
 
+  const listSessions = Effect.gen(function*() {
+    const checked = checkListQuery(yield* HttpServerRequest.ParsedSearchParams)
+    if (Either.isLeft(checked)) return yield* Wire.errorResponse(422, checked.left)
+    const { paginated, query } = checked.right
+    const page = yield* run((s, now) => [Sessions.list(s.sessions, now, query), s] as const)
+    return yield* Wire.sessionListResponse(paginated ? page : { data: page.data })
+  })
+
+  const sessionIdParam = Effect.map(HttpRouter.params, (params) => params["session_id"] ?? "")
+  const sessionNotFound = Wire.errorResponse(404, [Wire.errors.resourceNotFound()])
+
+  const getSession = Effect.gen(function*() {
+    const id = yield* sessionIdParam
+    const found = yield* run((s, now) => [Sessions.find(s.sessions, now, id), s] as const)
+    return yield* Option.match(found, { onNone: () => sessionNotFound, onSome: Wire.sessionResponse })
+  })
+
+  const revokeSession = Effect.gen(function*() {
+    const id = yield* sessionIdParam
+    const revoked = yield* run((s, now) => State.revokeSession(s, now, id))
+    return yield* Either.match(revoked, {
+      onLeft: (refused) =>
+        refused._tag === "NotFound"
+          ? sessionNotFound
+          : Wire.errorResponse(400, [Wire.errors.sessionNotActive(refused.status)]),
+      onRight: Wire.sessionResponse
+    })
+  })
+
   const acceptPage = Effect.gen(function*() {
     yield* count("accept")
     const raw = (yield* HttpServerRequest.ParsedSearchParams)["ticket"]
     const ticket = Array.isArray(raw) ? raw[0] : raw
     if (ticket === undefined || ticket === "") return Pages.noTicket
-    const accepted = yield* run((s, now) => State.accept(s, now, { ticket }))
+    const sessionId = yield* InternalRandom.sessionId
+    const clientId = yield* InternalRandom.clientId
+    const accepted = yield* run((s, now) => State.accept(s, now, { by: { ticket }, sessionId, clientId }))
     return Either.match(accepted, { onLeft: Pages.rejected, onRight: Pages.signedIn })
   })
 
   return HttpRouter.empty.pipe(
     HttpRouter.post("/v1/actor_tokens", backendApi("create", create)),
     HttpRouter.post("/v1/actor_tokens/:actor_token_id/revoke", backendApi("revoke", revoke)),
+    HttpRouter.get("/v1/sessions", backendApi("listSessions", listSessions)),
+    HttpRouter.get("/v1/sessions/:session_id", backendApi("getSession", getSession)),
+    HttpRouter.post("/v1/sessions/:session_id/revoke", backendApi("revokeSession", revokeSession)),
     HttpRouter.get(Tokens.acceptPath, acceptPage),
     Effect.catchTag(
       "RouteNotFound",

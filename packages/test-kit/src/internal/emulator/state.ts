@@ -1,12 +1,14 @@
 /**
  * The emulator's state, one record of slices, each with its own module and transitions: the tokens (`tokens.ts`),
- * the monthly quota (`quota.ts`), the rate-limit window (`rateWindow.ts`), the fault queue (`faults.ts`) and the
- * request counts. The transitions here are the ones the emulator runs, `(state, now, input) => [result, state]`, each
- * composed from the slices'; they are pure: `Emulator.make` holds the state in one `Ref` and runs them atomically.
+ * the sessions (`sessions.ts`), the monthly quota (`quota.ts`), the rate-limit window (`rateWindow.ts`), the fault
+ * queue (`faults.ts`) and the request counts. The transitions here are the ones the emulator runs,
+ * `(state, now, input) => [result, state]`, each composed from the slices'; they are pure: `Emulator.make` holds the
+ * state in one `Ref` and runs them atomically.
  *
- * A new slice (e.g. sessions) is a field of `State`, its empty value in `initial`, and its transitions composed in
- * the ones below (accepting a ticket would also start a session).
+ * A new slice is a field of `State`, its empty value in `initial`, and its transitions composed in the ones below
+ * (accepting a ticket also starts a session).
  */
+import type { Session } from "@effect-clerk/schema"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -15,11 +17,13 @@ import type { Fault, FaultOptions, Operation, RequestCounts, Route } from "../..
 import * as Faults from "./faults.js"
 import * as Quota from "./quota.js"
 import * as RateWindow from "./rateWindow.js"
+import * as Sessions from "./sessions.js"
 import * as Tokens from "./tokens.js"
 
 /** @internal */
 export interface State {
   readonly tokens: Tokens.Tokens
+  readonly sessions: Sessions.Sessions
   readonly usage: Quota.Usage
   readonly rateWindow: RateWindow.RateWindow
   readonly faults: Faults.FaultQueue
@@ -29,10 +33,11 @@ export interface State {
 /** @internal The state of a new emulator, and of one after `reset`. */
 export const initial: State = {
   tokens: Tokens.empty,
+  sessions: Sessions.empty,
   usage: Quota.empty,
   rateWindow: RateWindow.empty,
   faults: Faults.empty,
-  counts: { create: 0, revoke: 0, accept: 0, unmatched: 0 }
+  counts: { create: 0, revoke: 0, listSessions: 0, getSession: 0, revokeSession: 0, accept: 0, unmatched: 0 }
 }
 
 /**
@@ -111,12 +116,55 @@ export const revoke = (
   return [result, { ...state, tokens }]
 }
 
-/** @internal Accepts a ticket (see `Tokens.accept`). */
+/** @internal Which ticket to accept, and the random ids of the session it starts. */
+export interface AcceptInput {
+  readonly by: Tokens.AcceptBy
+  readonly sessionId: string
+  readonly clientId: string
+}
+
+/** @internal Accepts a ticket (see `Tokens.accept`), and starts the session it signs in (see `Sessions.start`). */
 export const accept = (
   state: State,
   now: number,
-  by: Tokens.AcceptBy
+  input: AcceptInput
 ): readonly [Either.Either<Tokens.StoredToken, Tokens.Rejection>, State] => {
-  const [result, tokens] = Tokens.accept(state.tokens, now, by)
-  return [result, { ...state, tokens }]
+  const [result, tokens] = Tokens.accept(state.tokens, now, input.by)
+  if (Either.isLeft(result)) return [result, state]
+  const [, sessions] = Sessions.start(state.sessions, now, {
+    token: result.right,
+    sessionId: input.sessionId,
+    clientId: input.clientId
+  })
+  return [result, { ...state, tokens, sessions }]
 }
+
+// The session transitions change only the sessions.
+const onSessions = <A>(state: State, [result, sessions]: readonly [A, Sessions.Sessions]): readonly [A, State] => [
+  result,
+  { ...state, sessions }
+]
+
+/** @internal Adds a session that no ticket started (see `Sessions.seed`). */
+export const seedSession = (
+  state: State,
+  now: number,
+  input: Sessions.SeedInput
+): readonly [Either.Either<Session.Session, { readonly _tag: "DuplicateId" }>, State] =>
+  onSessions(state, Sessions.seed(state.sessions, now, input))
+
+/** @internal Revokes a live session (see `Sessions.revoke`). */
+export const revokeSession = (
+  state: State,
+  now: number,
+  id: string
+): readonly [Either.Either<Session.Session, Sessions.Refused>, State] =>
+  onSessions(state, Sessions.revoke(state.sessions, now, id))
+
+/** @internal Activity on an active session (see `Sessions.touch`). */
+export const touchSession = (
+  state: State,
+  now: number,
+  id: string
+): readonly [Either.Either<Session.Session, Sessions.Refused>, State] =>
+  onSessions(state, Sessions.touch(state.sessions, now, id))
