@@ -1,11 +1,13 @@
 /**
- * The admin API staff use: start an impersonation (get a one-time sign-in url) and cancel one that is still pending.
+ * The admin API staff use: start an impersonation (get a one-time sign-in url), and stop it — before the link is used
+ * (the link is revoked) or after (the impersonated session is ended).
  * Staff are identified by the `x-staff-id` header, which a real deployment sets in its auth proxy.
  */
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import { Ids } from "@effect-clerk/schema"
 import * as Schema from "effect/Schema"
 
 const StaffHeaders = Schema.Struct({ "x-staff-id": Schema.NonEmptyString })
@@ -15,6 +17,12 @@ export class Impersonation extends Schema.Class<Impersonation>("Impersonation")(
   /** The one-time sign-in link: give it to the staff member who asked, and to nobody else. */
   url: Schema.String,
   expiresInSeconds: Schema.Number
+}) {}
+
+/** What `cancel` did: revoked the unused link, ended the session it started, or nothing (already cancelled). */
+export class Cancellation extends Schema.Class<Cancellation>("Cancellation")({
+  outcome: Schema.Literal("link-revoked", "session-ended", "already-cancelled"),
+  sessionsEnded: Schema.Number
 }) {}
 
 export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()(
@@ -27,12 +35,6 @@ export class NotFound extends Schema.TaggedError<NotFound>()(
   "NotFound",
   { message: Schema.String },
   HttpApiSchema.annotations({ status: 404 })
-) {}
-
-export class NotPending extends Schema.TaggedError<NotPending>()(
-  "NotPending",
-  { message: Schema.String },
-  HttpApiSchema.annotations({ status: 409 })
 ) {}
 
 export class Unavailable extends Schema.TaggedError<Unavailable>()(
@@ -51,10 +53,10 @@ class ImpersonationsGroup extends HttpApiGroup.make("impersonations")
   .add(
     HttpApiEndpoint.del("cancel", "/impersonations/:actorTokenId")
       .setHeaders(StaffHeaders)
-      .setPath(Schema.Struct({ actorTokenId: Schema.String }))
-      .addSuccess(HttpApiSchema.NoContent)
+      // A malformed id is refused here (400), before any lookup or request.
+      .setPath(Schema.Struct({ actorTokenId: Ids.ActorTokenId }))
+      .addSuccess(Cancellation)
       .addError(NotFound)
-      .addError(NotPending)
   )
   .addError(InvalidRequest)
   .addError(Unavailable)

@@ -9,12 +9,14 @@ import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 
 export interface AuditEntry {
-  readonly action: "impersonate" | "cancel" | "cancel-refused"
+  readonly action: "impersonate" | "cancel" | "end"
   /** The staff member who acted (the impersonator). */
   readonly actor: string
   /** The user being impersonated, when known. */
   readonly user?: string | undefined
   readonly actorTokenId: string
+  /** For `end`: how many impersonated sessions were ended. */
+  readonly sessions?: number | undefined
 }
 
 export const formatEntry = (entry: AuditEntry): string =>
@@ -22,7 +24,8 @@ export const formatEntry = (entry: AuditEntry): string =>
     `audit action=${entry.action}`,
     `actor=${entry.actor}`,
     ...(entry.user === undefined ? [] : [`user=${entry.user}`]),
-    `actor_token=${entry.actorTokenId}`
+    `actor_token=${entry.actorTokenId}`,
+    ...(entry.sessions === undefined ? [] : [`sessions=${entry.sessions}`])
   ].join(" ")
 
 export class AuditLog extends Context.Tag("admin-server/AuditLog")<AuditLog, {

@@ -19,11 +19,13 @@ import { createServer } from "node:http"
 import { AdminApi } from "./Api.js"
 import * as AuditLog from "./AuditLog.js"
 import { ImpersonationsLive } from "./Impersonations.js"
+import * as IssuedTokens from "./IssuedTokens.js"
 
 /** The API with its handlers and their services — everything but the transport. */
 export const AdminApiLive = HttpApiBuilder.api(AdminApi).pipe(
   Layer.provide(ImpersonationsLive),
   Layer.provide(AuditLog.layer),
+  Layer.provide(IssuedTokens.layerMemory),
   Layer.provide(ClerkClient.layerConfig()),
   Layer.provide(FetchHttpClient.layer)
 )

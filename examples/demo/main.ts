@@ -5,7 +5,7 @@
  * `CLERK_SECRET_KEY` (and `DEMO_USER_ID` / `DEMO_ACTOR_ID`, ids of two users of that Clerk instance) it runs the
  * steps that real Clerk can run: create, revoke, and the typed error of revoking twice.
  */
-import { ActorTokens, ClerkClient } from "@effect-clerk/client"
+import { ActorTokens, ClerkClient, Impersonations } from "@effect-clerk/client"
 import type { ActorToken } from "@effect-clerk/schema"
 import { Emulator, EmulatorServer } from "@effect-clerk/test-kit"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -27,7 +27,7 @@ const showToken = (token: ActorToken.ActorToken) =>
     show("url", token.url ? Redacted.value(token.url) : "(none)")
   ])
 
-/** Steps 1–4: what works the same against real Clerk and against the emulator. */
+/** Step 1: what works the same against real Clerk and against the emulator. */
 const coreFlow = (userId: string, actorId: string) =>
   Effect.gen(function*() {
     yield* step(1, "Create an actor token with extra actor claims (sent verbatim beside `sub`)")
@@ -59,7 +59,19 @@ const emulatorFlow = Effect.gen(function*() {
     yield* show("message", refused.message)
   }
 
-  yield* step(4, "Create a second token and revoke it while it is pending")
+  yield* step(4, "The accepted token is a session of the user now: Impersonations.active finds it")
+  const active = yield* Impersonations.active({ userId: first.userId })
+  for (const session of active) {
+    yield* show("session", `${session.id} ${session.status}, actor ${JSON.stringify(session.actor)}`)
+  }
+
+  yield* step(5, "Impersonations.end ends it (the \"stop impersonating\" button), in one call")
+  const ended = yield* Impersonations.end({ userId: first.userId, actor: "user_support_42" })
+  yield* show("ended", ended.ended.map((session) => `${session.id} → ${session.status}`).join(", "))
+  const left = yield* Impersonations.active({ userId: first.userId })
+  yield* show("active", `${left.length} impersonated session(s) left`)
+
+  yield* step(6, "Create a second token and revoke it while it is pending")
   const second = yield* ActorTokens.create({
     userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
     actor: { sub: "user_support_42" }
@@ -68,7 +80,7 @@ const emulatorFlow = Effect.gen(function*() {
   yield* show("id", revoked.id)
   yield* show("status", `${second.status} → ${revoked.status}`)
 
-  yield* step(5, "Revoke survives a 503: the emulator fails the next revoke once, the client retries it")
+  yield* step(7, "Revoke survives a 503: the emulator fails the next revoke once, the client retries it")
   const third = yield* ActorTokens.create({
     userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
     actor: { sub: "user_support_42" }
@@ -80,7 +92,7 @@ const emulatorFlow = Effect.gen(function*() {
   yield* show("status", retried.status)
   yield* show("attempts", `${attempts} (503, then 200)`)
 
-  yield* step(6, "`create` is never resent after an ambiguous failure: it could mint a second live token")
+  yield* step(8, "`create` is never resent after an ambiguous failure: it could mint a second live token")
   yield* server.emulator.injectFault(Emulator.Fault.Status({ status: 503 }), { operation: "create", times: 1 })
   const createsBefore = yield* server.emulator.requestCount("create")
   const failed = yield* ActorTokens.create({

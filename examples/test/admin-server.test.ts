@@ -6,6 +6,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import { AdminApi } from "../admin-server/Api.js"
 import * as AuditLog from "../admin-server/AuditLog.js"
 import { ImpersonationsLive } from "../admin-server/Impersonations.js"
+import * as IssuedTokens from "../admin-server/IssuedTokens.js"
 
 /**
  * The admin API as the app wires it, with one change: Clerk is the in-memory emulator (`TestClerk.layer`) instead of
@@ -18,7 +19,9 @@ const withAdminApi = <A, E>(
   ) => Effect.Effect<A, E>
 ) =>
   Effect.gen(function*() {
-    const services = yield* Layer.build(Layer.mergeAll(TestClerk.layer(), AuditLog.layerMemory, Observe.layer))
+    const services = yield* Layer.build(
+      Layer.mergeAll(TestClerk.layer(), AuditLog.layerMemory, IssuedTokens.layerMemory, Observe.layer)
+    )
     const api = HttpApiBuilder.api(AdminApi).pipe(
       Layer.provide(ImpersonationsLive),
       Layer.provide(Layer.succeedContext(services))
@@ -65,40 +68,59 @@ describe("admin-server", () => {
       })
     ))
 
-  it.live("cancel revokes a pending impersonation (204), then answers 409 once it is not pending", () =>
+  it.live("cancel before the link is used revokes it; a second cancel has nothing left to do", () =>
     withAdminApi((call, services) =>
       Effect.gen(function*() {
         const created = yield* call("POST", "/impersonations", { userId: "user_target_2" })
         const { actorTokenId } = (yield* Effect.promise(() => created.json())) as { actorTokenId: string }
 
         const cancelled = yield* call("DELETE", `/impersonations/${actorTokenId}`)
-        expect(cancelled.status).toBe(204)
+        expect(cancelled.status).toBe(200)
+        expect(yield* Effect.promise(() => cancelled.json())).toEqual({ outcome: "link-revoked", sessionsEnded: 0 })
         const emulator = Context.get(services, Emulator.Emulator)
         expect(Option.map(yield* emulator.find(actorTokenId), (t) => t.status)).toEqual(Option.some("revoked"))
 
+        const revokesBefore = yield* emulator.requestCount("revoke")
         const again = yield* call("DELETE", `/impersonations/${actorTokenId}`)
-        expect(again.status).toBe(409)
+        expect(again.status).toBe(200)
+        expect(yield* Effect.promise(() => again.json())).toEqual({ outcome: "already-cancelled", sessionsEnded: 0 })
+        expect(yield* emulator.requestCount("revoke")).toBe(revokesBefore)
         const entries = yield* Context.get(services, AuditLog.AuditLog).entries
-        expect(entries.map((e) => e.action)).toEqual(["impersonate", "cancel", "cancel-refused"])
+        expect(entries.map((e) => e.action)).toEqual(["impersonate", "cancel"])
         expect(entries[1]).toEqual({ action: "cancel", actor: "user_staff_7", user: "user_target_2", actorTokenId })
       })
     ))
 
-  it.live("an accepted impersonation cannot be cancelled (409): the session must be revoked instead", () =>
+  it.live("cancel after the agent opened the link ends the impersonated session it started", () =>
     withAdminApi((call, services) =>
       Effect.gen(function*() {
         const created = yield* call("POST", "/impersonations", { userId: "user_target_3" })
         const { actorTokenId } = (yield* Effect.promise(() => created.json())) as { actorTokenId: string }
-        yield* Context.get(services, Emulator.Emulator).accept(actorTokenId)
+        const emulator = Context.get(services, Emulator.Emulator)
+        yield* emulator.accept(actorTokenId)
+        const [started] = (yield* emulator.sessions).filter((s) => s.userId === "user_target_3")
+        expect(started?.status).toBe("active")
+
         const response = yield* call("DELETE", `/impersonations/${actorTokenId}`)
-        expect(response.status).toBe(409)
-        expect(yield* Effect.promise(() => response.text())).toContain("accepted")
+        expect(response.status).toBe(200)
+        expect(yield* Effect.promise(() => response.json())).toEqual({ outcome: "session-ended", sessionsEnded: 1 })
+        const after = (yield* emulator.sessions).find((s) => s.id === started!.id)
+        expect(after?.status).toBe("revoked")
+        const entries = yield* Context.get(services, AuditLog.AuditLog).entries
+        expect(entries.at(-1)).toEqual({
+          action: "end",
+          actor: "user_staff_7",
+          user: "user_target_3",
+          actorTokenId,
+          sessions: 1
+        })
       })
     ))
 
   it.live("unknown and malformed ids are 404 and 400; nothing reaches Clerk for a malformed one", () =>
     withAdminApi((call, services) =>
       Effect.gen(function*() {
+        // Not issued by this server: nothing to stop, nothing sent.
         expect((yield* call("DELETE", "/impersonations/act_doesnotexist")).status).toBe(404)
         const emulator = Context.get(services, Emulator.Emulator)
         const before = yield* emulator.requestCount("revoke")
