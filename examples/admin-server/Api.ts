@@ -3,11 +3,11 @@
  * (the link is revoked) or after (the impersonated session is ended).
  * Staff are identified by the `x-staff-id` header, which a real deployment sets in its auth proxy.
  */
+import { Ids } from "@effect-clerk/schema"
 import * as HttpApi from "@effect/platform/HttpApi"
 import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
-import { Ids } from "@effect-clerk/schema"
 import * as Schema from "effect/Schema"
 
 const StaffHeaders = Schema.Struct({ "x-staff-id": Schema.NonEmptyString })

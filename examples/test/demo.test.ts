@@ -20,7 +20,9 @@ describe("demo", () => {
     expect(output).toMatch(/status\s+pending/)
     expect(output).toMatch(/GET url\s+200 OK\n\s+status\s+accepted/)
     expect(output).toMatch(/error\s+ClerkBadRequest\n\s+code\s+actor_token_cannot_be_revoked_code/)
-    expect(output).toMatch(/session\s+sess_\w+ active, actor \{"sub":"user_support_42","reason":"support ticket T-1234"\}/)
+    expect(output).toMatch(
+      /session\s+sess_\w+ active, actor \{"sub":"user_support_42","reason":"support ticket T-1234"\}/
+    )
     expect(output).toMatch(/ended\s+sess_\w+ → revoked/)
     expect(output).toMatch(/active\s+0 impersonated session\(s\) left/)
     expect(output).toMatch(/status\s+pending → revoked/)
