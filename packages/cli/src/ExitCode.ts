@@ -91,6 +91,7 @@ export const fromError = (error: CliError): ExitCode => {
     case "ClerkUnexpectedStatus":
     case "ClerkTransportError":
     case "ClerkDecodeError":
+    case "ClerkRateLimiterUnavailable":
       return ExitCode.Unavailable
   }
 }

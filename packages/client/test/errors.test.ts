@@ -36,7 +36,7 @@ describe("status mapping", () => {
         expect(error._tag).toBe(tag)
         if (
           error._tag === "ClerkInvalidInput" || error._tag === "ClerkTransportError" ||
-          error._tag === "ClerkDecodeError"
+          error._tag === "ClerkDecodeError" || error._tag === "ClerkRateLimiterUnavailable"
         ) {
           throw new Error(`unexpected ${error._tag}`)
         }

@@ -19,6 +19,7 @@ type Every =
   | "ClerkInvalidInput"
   | "ClerkTransportError"
   | "ClerkDecodeError"
+  | "ClerkRateLimiterUnavailable"
 
 describe("public types", () => {
   it("create: ActorToken, its exact error union, requires ClerkClient", () => {
@@ -96,7 +97,10 @@ describe("public types", () => {
     expectTypeOf(byCode).toEqualTypeOf<
       Effect.Effect<
         ActorToken.ActorToken | number,
-        ClerkError.ClerkInvalidInput | ClerkError.ClerkTransportError | ClerkError.ClerkDecodeError,
+        | ClerkError.ClerkInvalidInput
+        | ClerkError.ClerkTransportError
+        | ClerkError.ClerkDecodeError
+        | ClerkError.ClerkRateLimiterUnavailable,
         ClerkClient.ClerkClient
       >
     >()
@@ -106,7 +110,10 @@ describe("public types", () => {
     expectTypeOf(anyStatus).toEqualTypeOf<
       Effect.Effect<
         ActorToken.ActorToken | number,
-        ClerkError.ClerkInvalidInput | ClerkError.ClerkTransportError | ClerkError.ClerkDecodeError,
+        | ClerkError.ClerkInvalidInput
+        | ClerkError.ClerkTransportError
+        | ClerkError.ClerkDecodeError
+        | ClerkError.ClerkRateLimiterUnavailable,
         ClerkClient.ClerkClient
       >
     >()
