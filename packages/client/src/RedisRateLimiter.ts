@@ -42,7 +42,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
-import { Redis } from "ioredis"
+import { type ChainableCommander, Redis } from "ioredis"
 import { ClerkRateLimiterUnavailable } from "./ClerkError.js"
 import type { ClerkConfigError, RateLimiterFailureReason } from "./ClerkError.js"
 import * as InternalConfig from "./internal/config.js"
@@ -70,8 +70,8 @@ export interface Options {
 }
 
 /**
- * The default key prefix: the counter of an instance is `effect-clerk:rate-limit:<key>`, its block
- * `effect-clerk:rate-limit:<key>:blocked`.
+ * The default key prefix: an instance's counter is `effect-clerk:rate-limit:<key>:<generation>`, its block
+ * `effect-clerk:rate-limit:<key>:blocked` and its generation `effect-clerk:rate-limit:<key>:generation`.
  *
  * @since 0.2.0
  * @category constants
@@ -168,15 +168,32 @@ const unavailable = (cause: unknown): ClerkRateLimiterUnavailable => {
 
 const redisBlocks = (redis: Redis, prefix: string): InternalShared.Blocks => {
   const blockKey = (key: string) => `${prefix}${key}:blocked`
-  const attempt = <A>(run: () => Promise<A>) => Effect.tryPromise({ try: run, catch: unavailable })
+  const generationKey = (key: string) => `${prefix}${key}:generation`
+  const pipeline = (build: (pipeline: ChainableCommander) => ChainableCommander) =>
+    Effect.tryPromise({
+      try: async () => {
+        const results = await build(redis.pipeline()).exec()
+        const failed = results?.find(([error]) => error !== null)
+        if (results === null || failed !== undefined) throw failed?.[0] ?? new Error("Connection is closed.")
+        return results.map(([, value]) => value)
+      },
+      catch: unavailable
+    })
   return {
+    // Set when absent, else lengthened, never shortened (`PTTL` then `SET … PX`: any Redis version has them).
     set: (key, millis) =>
-      // Set when absent; else lengthen, never shorten (`PTTL` then `SET … PX`, which any Redis version has).
-      attempt(async () => {
-        if (await redis.set(blockKey(key), "1", "PX", millis, "NX") !== null) return
-        if (await redis.pttl(blockKey(key)) < millis) await redis.set(blockKey(key), "1", "PX", millis)
-      }),
-    remaining: (key) => attempt(() => redis.pttl(blockKey(key))).pipe(Effect.map((ttl) => Math.max(0, ttl)))
+      pipeline((p) => p.set(blockKey(key), "1", "PX", millis, "NX").pttl(blockKey(key)).incr(generationKey(key))).pipe(
+        Effect.flatMap(([created, ttl]) =>
+          created === null && Number(ttl) < millis
+            ? pipeline((p) => p.set(blockKey(key), "1", "PX", millis))
+            : Effect.void
+        ),
+        Effect.asVoid
+      ),
+    get: (key) =>
+      pipeline((p) => p.pttl(blockKey(key)).get(generationKey(key))).pipe(
+        Effect.map(([ttl, generation]) => ({ millis: Math.max(0, Number(ttl)), generation: Number(generation ?? 0) }))
+      )
   }
 }
 
@@ -238,7 +255,7 @@ export const make = (
     // Commands are not queued until the connections are up: wait for both (a key that expires after 1 ms), for at
     // most `timeout`.
     const probe = Effect.zipRight(
-      service.blockedFor(":probe"),
+      service.state(":probe"),
       store.fixedWindow({ key: ":probe", tokens: 1, refillRate: Duration.millis(1), limit: undefined }).pipe(
         Effect.mapError((error) => unavailable(error.reason === "StoreError" ? error.cause : error))
       )

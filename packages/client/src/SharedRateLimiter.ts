@@ -8,7 +8,8 @@
  *   the Clerk instance (by default a SHA-256 hash of the secret key, never the key itself), waiting while the window
  *   is used up;
  * - after a 429 with `Retry-After`, the client blocks the key for that long, and every process waits out the block
- *   before its next attempt, instead of each one finding out with its own 429.
+ *   before its next attempt, instead of each one finding out with its own 429; the permits taken before the block
+ *   are void, and counting starts afresh when it ends.
  *
  * Without a `SharedRateLimiter` in context, `rateLimit` stays in-process, as before. The implementations are deep
  * imports, so that programs that do not use them load nothing more: `@effect-clerk/client/RedisRateLimiter` (Redis,
@@ -41,7 +42,7 @@ export type OnUnavailable = "fail" | "continue"
  * @category models
  */
 export interface ConsumeOptions {
-  /** The Clerk instance's key: every process using the same key shares one budget. */
+  /** The counter: the Clerk instance's key and the current {@link State.generation}. */
   readonly key: string
   /** The permits per window. */
   readonly limit: number
@@ -50,7 +51,26 @@ export interface ConsumeOptions {
 }
 
 /**
+ * The block on a Clerk instance's key.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface State {
+  /** How long the key is still blocked: `Duration.zero` when it is not. */
+  readonly blockedFor: Duration.Duration
+  /**
+   * A number that every block changes. Permits are counted per generation: a block voids the permits taken before
+   * it, and the first permit after it starts a new window, as Clerk's own window starts anew after its 429.
+   */
+  readonly generation: number
+}
+
+/**
  * The service. Each method ends within a bounded time, or fails with `ClerkRateLimiterUnavailable`.
+ *
+ * For each attempt the client consumes a permit under `<key>:<generation>`, then reads the {@link State}: it waits
+ * out a block, and takes a new permit when the generation has changed meanwhile.
  *
  * @since 0.2.0
  * @category models
@@ -58,12 +78,15 @@ export interface ConsumeOptions {
 export interface Service {
   /** What the client does when a method fails. */
   readonly onUnavailable: OnUnavailable
-  /** Takes one permit for `key`; succeeds once the permit's window has come (it waits while the window is full). */
+  /** Takes one permit; succeeds once the permit's window has come (it waits while the window is full). */
   readonly consume: (options: ConsumeOptions) => Effect.Effect<void, ClerkRateLimiterUnavailable>
-  /** Blocks `key` for `duration`, for every process sharing the limiter. A shorter block never cuts a longer one. */
+  /**
+   * Blocks `key` for `duration` for every process sharing the limiter, and starts a new generation. A shorter block
+   * never cuts a longer one.
+   */
   readonly block: (key: string, duration: Duration.Duration) => Effect.Effect<void, ClerkRateLimiterUnavailable>
-  /** How long `key` is still blocked: `Duration.zero` when it is not. */
-  readonly blockedFor: (key: string) => Effect.Effect<Duration.Duration, ClerkRateLimiterUnavailable>
+  /** The block on `key` and its generation. */
+  readonly state: (key: string) => Effect.Effect<State, ClerkRateLimiterUnavailable>
 }
 
 /**

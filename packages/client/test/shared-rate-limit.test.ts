@@ -54,7 +54,7 @@ const failingLimiter = (onUnavailable: SharedRateLimiter.OnUnavailable) => {
     onUnavailable,
     consume: () => attempt,
     block: () => attempt,
-    blockedFor: () => Effect.as(attempt, Duration.zero)
+    state: () => Effect.as(attempt, { blockedFor: Duration.zero, generation: 0 })
   }
   return { service, calls: () => calls, setDown: (value: boolean) => (down = value) }
 }
@@ -110,6 +110,30 @@ describe("shared rate limit (memory store, TestClock)", () => {
       yield* Fiber.join(fiberB)
     }))
 
+  it.scoped("after a block, counting starts afresh: at most `limit` in the first `interval` after it", () =>
+    Effect.gen(function*() {
+      const shared = yield* memoryLimiter
+      const a = yield* client(shared, {
+        revoke: [Mock.respond(429, undefined, { headers: { "retry-after": "2" }, delay: "100 millis" }), revoked]
+      })
+      const b = yield* client(shared, { revoke: revoked })
+      const total = Effect.zipWith(a.requests, b.requests, (x, y) => x + y)
+      // A and B take the first window's two permits, B's next three wait for the windows at 1 s and 2 s; A's 429
+      // arrives at 100 ms: a block until 2.1 s.
+      const fiberA = yield* Effect.fork(a.run(ActorTokens.revoke("act_a")))
+      const fiberB = yield* Effect.fork(b.run(revokeAll(4)))
+      yield* TestClock.adjust(Duration.seconds(2))
+      expect(yield* total).toBe(2)
+      // A new window starts at 2.1 s: two of the four waiting (B's three, A's retry) go, the other two at 3.1 s.
+      // Counting on from before the block, one would go in the window begun at 2 s and two at 3 s: three in a second.
+      yield* TestClock.adjust(Duration.millis(1_050))
+      expect(yield* total).toBe(4)
+      yield* TestClock.adjust(Duration.millis(100))
+      expect(yield* total).toBe(6)
+      yield* Fiber.join(fiberA)
+      yield* Fiber.join(fiberB)
+    }))
+
   it.scoped("a block lasts at most `maxRetryAfter`, the longest wait the client accepts", () =>
     Effect.gen(function*() {
       const shared = yield* memoryLimiter
@@ -155,7 +179,7 @@ describe("the instance key", () => {
       onUnavailable: "fail",
       consume: ({ key }) => Effect.sync(() => void keys.push(key)),
       block: () => Effect.void,
-      blockedFor: () => Effect.succeed(Duration.zero)
+      state: () => Effect.succeed({ blockedFor: Duration.zero, generation: 0 })
     }
     return { service, keys }
   }
@@ -167,10 +191,11 @@ describe("the instance key", () => {
         const c = yield* client(service, { revoke: revoked }, { secretKey: Redacted.make(secretKey) })
         yield* c.run(ActorTokens.revoke("act_1"))
       }
-      const expected = createHash("sha256").update(`effect-clerk/rate-limit:${KEY}`).digest("hex")
+      // The counter of generation 0 of the instance's key.
+      const expected = `${createHash("sha256").update(`effect-clerk/rate-limit:${KEY}`).digest("hex")}:0`
       expect(keys[0]).toBe(expected)
       expect(keys[1]).toBe(expected)
-      expect(keys[2]).toMatch(/^[0-9a-f]{64}$/)
+      expect(keys[2]).toMatch(/^[0-9a-f]{64}:0$/)
       expect(keys[2]).not.toBe(expected)
       expect(keys.join(" ")).not.toContain("sk_test")
     }))
@@ -180,7 +205,7 @@ describe("the instance key", () => {
       const { keys, service } = keysSeen()
       const c = yield* client(service, { revoke: revoked }, { rateLimit: { ...rateLimit, key: "backoffice-prod" } })
       yield* c.run(ActorTokens.revoke("act_1"))
-      expect(keys).toEqual(["backoffice-prod"])
+      expect(keys).toEqual(["backoffice-prod:0"])
     }))
 
   for (

@@ -2,6 +2,7 @@
  * The client's rate limit: in-process (an Effect `RateLimiter`), or shared across processes when a
  * `SharedRateLimiter` is in context, with the in-process limiter as the fallback of `onUnavailable: "continue"`.
  */
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -70,13 +71,21 @@ const makeShared = (
   options: Options,
   local: Effect.Effect<void>
 ): Effect.Effect<Limit> =>
-  Effect.map(Ref.make(false), (degraded) => {
-    const consume = shared.consume({ key, limit: options.limit, window: options.interval })
-    // A permit, then any block recorded meanwhile by another process: wait it out and take a fresh permit.
-    const permit: Effect.Effect<void, ClerkRateLimiterUnavailable> = Effect.flatMap(
-      Effect.zipRight(consume, shared.blockedFor(key)),
-      (blocked) => Duration.isZero(blocked) ? Effect.void : Effect.zipRight(Effect.sleep(blocked), permit)
-    )
+  Effect.map(Effect.all([Ref.make(false), Ref.make({ generation: 0, blockedUntil: 0 })]), ([degraded, known]) => {
+    // A permit of the generation last seen, then the state: a block recorded meanwhile by any process is waited out,
+    // and a permit taken before a block is void (counting starts afresh after it), so another one is taken. A block
+    // this process already knows of is waited out before taking a permit, so that the new count starts after it.
+    const permit: Effect.Effect<void, ClerkRateLimiterUnavailable> = Effect.gen(function*() {
+      const before = yield* Ref.get(known)
+      const start = yield* Clock.currentTimeMillis
+      if (before.blockedUntil > start) yield* Effect.sleep(Duration.millis(before.blockedUntil - start))
+      yield* shared.consume({ key: `${key}:${before.generation}`, limit: options.limit, window: options.interval })
+      const state = yield* shared.state(key)
+      const now = yield* Clock.currentTimeMillis
+      yield* Ref.set(known, { generation: state.generation, blockedUntil: now + Duration.toMillis(state.blockedFor) })
+      if (!Duration.isZero(state.blockedFor)) yield* Effect.sleep(state.blockedFor)
+      if (!Duration.isZero(state.blockedFor) || state.generation !== before.generation) return yield* permit
+    })
     const take = shared.onUnavailable === "fail" ? permit : permit.pipe(
       Effect.zipRight(
         Effect.whenEffect(

@@ -12,23 +12,30 @@ import { ClerkRateLimiterUnavailable } from "../ClerkError.js"
 import type * as SharedRateLimiter from "../SharedRateLimiter.js"
 import { DurationInput } from "./config.js"
 
-/** Where a limiter keeps the blocks: in memory, or in Redis beside its counters. */
+/** Where a limiter keeps the blocks and their generation: in memory, or in Redis beside its counters. */
 export interface Blocks {
-  /** Blocks `key` for `millis`, unless it is already blocked for longer. */
+  /** Blocks `key` for `millis` (unless it is already blocked for longer) and starts a new generation. */
   readonly set: (key: string, millis: number) => Effect.Effect<void, ClerkRateLimiterUnavailable>
-  /** The milliseconds `key` stays blocked; 0 when it is not. */
-  readonly remaining: (key: string) => Effect.Effect<number, ClerkRateLimiterUnavailable>
+  /** The milliseconds `key` stays blocked (0 when it is not), and its generation. */
+  readonly get: (
+    key: string
+  ) => Effect.Effect<{ readonly millis: number; readonly generation: number }, ClerkRateLimiterUnavailable>
 }
 
 /** Blocks in this process's memory, on the `Clock`. */
 export const memoryBlocks: Effect.Effect<Blocks> = Effect.sync(() => {
-  const until = new Map<string, number>()
+  const blocks = new Map<string, { readonly until: number; readonly generation: number }>()
   return {
     set: (key, millis) =>
       Effect.map(Clock.currentTimeMillis, (now) => {
-        until.set(key, Math.max(until.get(key) ?? 0, now + millis))
+        const current = blocks.get(key) ?? { until: 0, generation: 0 }
+        blocks.set(key, { until: Math.max(current.until, now + millis), generation: current.generation + 1 })
       }),
-    remaining: (key) => Effect.map(Clock.currentTimeMillis, (now) => Math.max(0, (until.get(key) ?? now) - now))
+    get: (key) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const current = blocks.get(key) ?? { until: 0, generation: 0 }
+        return { millis: Math.max(0, current.until - now), generation: current.generation }
+      })
   }
 })
 
@@ -62,17 +69,35 @@ export const bounded = (timeout: Duration.Duration) =>
     })
   )
 
+/**
+ * The limit as the stores can count it: `@effect/experimental`'s fixed window lengthens a key's TTL by `window /
+ * limit` per permit, and its Redis store sets TTLs in whole milliseconds (a fraction fails the command). So the time
+ * per permit is rounded up to a whole millisecond and the window becomes the fewest such permits that cover it: never
+ * more than `limit` per `window`, e.g. 900 per 10 s is counted as 834 per 10,008 ms. A whole number of milliseconds
+ * per permit (1,000 per 10 s, 40 per 1,040 ms) is kept as it is.
+ */
+export const wholeMillis = (limit: number, window: Duration.Duration): { limit: number; window: Duration.Duration } => {
+  const windowMillis = Duration.toMillis(window)
+  const perPermit = Math.max(1, Math.ceil(windowMillis / limit))
+  const permits = Math.min(limit, Math.max(1, Math.ceil(windowMillis / perPermit)))
+  return { limit: permits, window: Duration.millis(permits * perPermit) }
+}
+
 export const make = (options: MakeOptions): SharedRateLimiter.Service => {
   const withinTimeout = bounded(options.timeout)
   return {
     onUnavailable: options.onUnavailable,
     consume: ({ key, limit, window }) =>
-      options.limiter.consume({ key, limit, window, algorithm: "fixed-window", onExceeded: "delay" }).pipe(
+      options.limiter.consume({ key, ...wholeMillis(limit, window), algorithm: "fixed-window", onExceeded: "delay" }).pipe(
         Effect.mapError((error) => options.unavailable(error.reason === "StoreError" ? error.cause : error)),
         withinTimeout,
         Effect.flatMap(({ delay }) => Duration.isZero(delay) ? Effect.void : Effect.sleep(delay))
       ),
-    block: (key, duration) => withinTimeout(options.blocks.set(key, Math.ceil(Duration.toMillis(duration)))),
-    blockedFor: (key) => Effect.map(withinTimeout(options.blocks.remaining(key)), Duration.millis)
+    block: (key, duration) => withinTimeout(options.blocks.set(key, Math.max(1, Math.ceil(Duration.toMillis(duration))))),
+    state: (key) =>
+      Effect.map(withinTimeout(options.blocks.get(key)), ({ generation, millis }) => ({
+        blockedFor: Duration.millis(millis),
+        generation
+      }))
   }
 }
