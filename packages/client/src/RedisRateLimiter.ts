@@ -105,7 +105,9 @@ const RedisUrl = Schema.transformOrFail(
       } catch {
         return fail("url is not an absolute URL")
       }
-      if (url.protocol !== "redis:" && url.protocol !== "rediss:") return fail("url must start with redis:// or rediss://")
+      if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+        return fail("url must start with redis:// or rediss://")
+      }
       if (url.hostname === "") return fail("url has no host")
       const db = url.pathname.replace(/^\/+/, "")
       if (db !== "" && !/^\d{1,5}$/.test(db)) return fail("url's path must be a database number")
@@ -158,7 +160,9 @@ const unavailable = (cause: unknown): ClerkRateLimiterUnavailable => {
   const code = reason === "Failed" && error?.name === "ReplyError" ? /^[A-Z]+\b/.exec(message)?.[0] : undefined
   return new ClerkRateLimiterUnavailable({
     reason,
-    message: `the shared rate limiter is unavailable: ${describeReason[reason]}${code === undefined ? "" : ` (${code})`}`
+    message: `the shared rate limiter is unavailable: ${describeReason[reason]}${
+      code === undefined ? "" : ` (${code})`
+    }`
   })
 }
 
@@ -235,9 +239,11 @@ export const make = (
     const limiter = yield* Effect.provideService(RateLimiter.make, RateLimiter.RateLimiterStore, store)
 
     const redis = yield* Effect.acquireRelease(
-      Effect.sync(() => new Redis(redisOptions).on("error", () => {
-        // Failures reach the calls as `ClerkRateLimiterUnavailable`; the connection reconnects on its own.
-      })),
+      Effect.sync(() =>
+        new Redis(redisOptions).on("error", () => {
+          // Failures reach the calls as `ClerkRateLimiterUnavailable`; the connection reconnects on its own.
+        })
+      ),
       (redis) =>
         Effect.sync(() => {
           closing = true

@@ -10,9 +10,9 @@ import * as RateLimiter from "@effect/experimental/RateLimiter"
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Duration, Effect, Exit, Fiber, Layer, Redacted, TestClock } from "effect"
 import { createHash } from "node:crypto"
+import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { readFileSync } from "node:fs"
 
 const KEY = "sk_test_SHARED_SENTINEL_4d2e"
 const revoked = Mock.actorToken({ status: "revoked" })

@@ -94,8 +94,7 @@ const NonNegativeInt = (name: string) =>
     Schema.filter((n) => (Number.isSafeInteger(n) && n >= 0) || `${name} must be a whole number ≥ 0`)
   )
 
-/** @internal */
-export const PositiveInt = (name: string) =>
+const PositiveInt = (name: string) =>
   Schema.Number.pipe(Schema.filter((n) => (Number.isSafeInteger(n) && n > 0) || `${name} must be a whole number ≥ 1`))
 
 const RateLimitKey = Schema.String.pipe(
@@ -135,7 +134,10 @@ const OptionsSchema = Schema.Struct({
 }).pipe(
   Schema.filter((options) =>
     options.rateLimit?.key !== Redacted.value(options.secretKey) ||
-    { path: ["rateLimit", "key"], message: "rateLimit.key must not be the secret key: leave it out to use a hash of it" }
+    {
+      path: ["rateLimit", "key"],
+      message: "rateLimit.key must not be the secret key: leave it out to use a hash of it"
+    }
   )
 )
 

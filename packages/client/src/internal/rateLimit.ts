@@ -34,9 +34,12 @@ const unlimited: Limit = { take: Effect.void, blockFor: () => Effect.void }
  * The default key of a Clerk instance: a SHA-256 hash of its secret key (with a prefix of its own, so that it matches
  * no other hash of the key). Every process with the key derives the same one; the key cannot be read back from it.
  */
-export const instanceKey = (secretKey: Redacted.Redacted<string>): Effect.Effect<string> =>
+const instanceKey = (secretKey: Redacted.Redacted<string>): Effect.Effect<string> =>
   Effect.promise(() =>
-    globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(`effect-clerk/rate-limit:${Redacted.value(secretKey)}`))
+    globalThis.crypto.subtle.digest(
+      "SHA-256",
+      new TextEncoder().encode(`effect-clerk/rate-limit:${Redacted.value(secretKey)}`)
+    )
   ).pipe(
     Effect.map((digest) => Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join(""))
   )
@@ -82,7 +85,10 @@ const makeShared = (
       yield* shared.consume({ key: `${key}:${before.generation}`, limit: options.limit, window: options.interval })
       const state = yield* shared.state(key)
       const now = yield* Clock.currentTimeMillis
-      yield* Ref.set(known, { generation: state.generation, blockedUntil: now + Duration.toMillis(state.blockedFor) })
+      yield* Ref.update(known, (latest) => ({
+        generation: Math.max(latest.generation, state.generation),
+        blockedUntil: Math.max(latest.blockedUntil, now + Duration.toMillis(state.blockedFor))
+      }))
       if (!Duration.isZero(state.blockedFor)) yield* Effect.sleep(state.blockedFor)
       if (!Duration.isZero(state.blockedFor) || state.generation !== before.generation) return yield* permit
     })

@@ -56,18 +56,19 @@ export interface MakeOptions {
 }
 
 /** Bounds a call to the store in time, and types its failure. */
-export const bounded = (timeout: Duration.Duration) =>
-<A>(effect: Effect.Effect<A, ClerkRateLimiterUnavailable>): Effect.Effect<A, ClerkRateLimiterUnavailable> =>
-  effect.pipe(
-    Effect.timeoutFail({
-      duration: timeout,
-      onTimeout: () =>
-        new ClerkRateLimiterUnavailable({
-          reason: "Timeout",
-          message: `the shared rate limiter did not answer within ${Duration.format(timeout)}`
-        })
-    })
-  )
+const bounded =
+  (timeout: Duration.Duration) =>
+  <A>(effect: Effect.Effect<A, ClerkRateLimiterUnavailable>): Effect.Effect<A, ClerkRateLimiterUnavailable> =>
+    effect.pipe(
+      Effect.timeoutFail({
+        duration: timeout,
+        onTimeout: () =>
+          new ClerkRateLimiterUnavailable({
+            reason: "Timeout",
+            message: `the shared rate limiter did not answer within ${Duration.format(timeout)}`
+          })
+      })
+    )
 
 /**
  * The limit as the stores can count it: `@effect/experimental`'s fixed window lengthens a key's TTL by `window /
@@ -76,7 +77,7 @@ export const bounded = (timeout: Duration.Duration) =>
  * more than `limit` per `window`, e.g. 900 per 10 s is counted as 834 per 10,008 ms. A whole number of milliseconds
  * per permit (1,000 per 10 s, 40 per 1,040 ms) is kept as it is.
  */
-export const wholeMillis = (limit: number, window: Duration.Duration): { limit: number; window: Duration.Duration } => {
+const wholeMillis = (limit: number, window: Duration.Duration): { limit: number; window: Duration.Duration } => {
   const windowMillis = Duration.toMillis(window)
   const perPermit = Math.max(1, Math.ceil(windowMillis / limit))
   const permits = Math.min(limit, Math.max(1, Math.ceil(windowMillis / perPermit)))
@@ -88,12 +89,14 @@ export const make = (options: MakeOptions): SharedRateLimiter.Service => {
   return {
     onUnavailable: options.onUnavailable,
     consume: ({ key, limit, window }) =>
-      options.limiter.consume({ key, ...wholeMillis(limit, window), algorithm: "fixed-window", onExceeded: "delay" }).pipe(
-        Effect.mapError((error) => options.unavailable(error.reason === "StoreError" ? error.cause : error)),
-        withinTimeout,
-        Effect.flatMap(({ delay }) => Duration.isZero(delay) ? Effect.void : Effect.sleep(delay))
-      ),
-    block: (key, duration) => withinTimeout(options.blocks.set(key, Math.max(1, Math.ceil(Duration.toMillis(duration))))),
+      options.limiter.consume({ key, ...wholeMillis(limit, window), algorithm: "fixed-window", onExceeded: "delay" })
+        .pipe(
+          Effect.mapError((error) => options.unavailable(error.reason === "StoreError" ? error.cause : error)),
+          withinTimeout,
+          Effect.flatMap(({ delay }) => Duration.isZero(delay) ? Effect.void : Effect.sleep(delay))
+        ),
+    block: (key, duration) =>
+      withinTimeout(options.blocks.set(key, Math.max(1, Math.ceil(Duration.toMillis(duration))))),
     state: (key) =>
       Effect.map(withinTimeout(options.blocks.get(key)), ({ generation, millis }) => ({
         blockedFor: Duration.millis(millis),

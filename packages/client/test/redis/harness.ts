@@ -3,12 +3,12 @@
  * processes (`worker.mjs`) running the real client with the Redis limiter. Each is ended by the scope that started
  * it, also when an assertion fails.
  */
+import { Duration, Effect, type Scope } from "effect"
+import { Redis } from "ioredis"
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process"
 import * as net from "node:net"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { Duration, Effect, type Scope } from "effect"
-import { Redis } from "ioredis"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = path.resolve(here, "../../../..")
@@ -240,17 +240,6 @@ export const workers = (
 /** Waits for every report. */
 export const reports = (list: ReadonlyArray<Worker>): Effect.Effect<ReadonlyArray<Report>> =>
   Effect.promise(() => Promise.all(list.map((worker) => worker.report)))
-
-/** The most timestamps in any half-open span of `width` ms. */
-export const maxInSpan = (times: ReadonlyArray<number>, width: number): number => {
-  const sorted = [...times].sort((a, b) => a - b)
-  let best = 0
-  for (let start = 0, end = 0; start < sorted.length; start++) {
-    while (end < sorted.length && sorted[end]! < sorted[start]! + width) end++
-    best = Math.max(best, end - start)
-  }
-  return best
-}
 
 /** Outcomes by tag over every call of every report. */
 export const tally = (list: ReadonlyArray<Report>): Record<string, number> => {
