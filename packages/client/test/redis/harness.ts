@@ -3,6 +3,7 @@
  * processes (`worker.mjs`) running the real client with the Redis limiter. Each is ended by the scope that started
  * it, also when an assertion fails.
  */
+import { type Emulator, EmulatorServer } from "@effect-clerk/test-kit"
 import { Duration, Effect, type Scope } from "effect"
 import { Redis } from "ioredis"
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process"
@@ -240,6 +241,111 @@ export const workers = (
 /** Waits for every report. */
 export const reports = (list: ReadonlyArray<Worker>): Effect.Effect<ReadonlyArray<Report>> =>
   Effect.promise(() => Promise.all(list.map((worker) => worker.report)))
+
+/** Starts the workers, lets them all go at once, and waits for their reports. */
+export const run = (list: ReadonlyArray<WorkerSettings>, secretKey: string) =>
+  Effect.gen(function*() {
+    const started = yield* workers(list, secretKey)
+    for (const worker of started) worker.go()
+    return yield* reports(started)
+  })
+
+export interface CeilingOptions {
+  readonly processes: number
+  readonly jobs: number
+  readonly concurrency: number
+  /** The shared limit. */
+  readonly limit: number
+  readonly intervalMs: number
+  /** The emulator's limit per second: Clerk's, scaled down. */
+  readonly ceiling: number
+  readonly secretKey: string
+}
+
+export interface CeilingRun {
+  /** The run sharing the limit through Redis. */
+  readonly shared: ReadonlyArray<Report>
+  /** The same run with in-process limits only, against a fresh emulator. */
+  readonly control: ReadonlyArray<Report>
+  readonly rejected: number
+  readonly controlRejected: number
+  /** From the first request to the last answer of the shared run. */
+  readonly elapsed: number
+  /** The least time the ceiling allows from the first to the last of the shared run's requests. */
+  readonly minimum: number
+  /** The requests the emulator of the shared run saw. */
+  readonly counts: Emulator.RequestCounts
+  /** The keys in Redis after the shared run. */
+  readonly keys: ReadonlyArray<string>
+  /** The figures, to print. */
+  readonly summary: string
+}
+
+/**
+ * The ceiling run: `processes` workers run create + revoke jobs (`maxRetries: 0`) against a loopback emulator limited
+ * to `ceiling` requests per second, sharing `limit` per `intervalMs` through a redis-server of their own; then the
+ * control, the same with in-process limits only.
+ */
+export const atTheCeiling = (options: CeilingOptions): Effect.Effect<CeilingRun, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const redis = yield* redisServer
+    const emulator = () =>
+      EmulatorServer.make({
+        port: 0,
+        secretKey: options.secretKey,
+        rateLimit: { requests: options.ceiling, window: "1 second" }
+      }).pipe(Effect.orDie)
+    const settings = (name: string, apiUrl: string, redisUrl: string | null): WorkerSettings => ({
+      name,
+      apiUrl,
+      redisUrl,
+      onUnavailable: "fail",
+      redisTimeoutMs: 1_000,
+      limit: options.limit,
+      intervalMs: options.intervalMs,
+      maxRetries: 0,
+      jobs: options.jobs,
+      concurrency: options.concurrency,
+      pauseMs: 100
+    })
+    const names = Array.from({ length: options.processes }, (_, i) => `p${i}`)
+    const rejectedIn = (list: ReadonlyArray<Report>) =>
+      list.flatMap((report) => report.attempts).filter((a) => a.status === 429).length
+
+    const server = yield* emulator()
+    const shared = yield* run(names.map((name) => settings(name, server.url, redis.url)), options.secretKey)
+    const attempts = shared.flatMap((report) => report.attempts)
+    const elapsed = Math.max(...attempts.map((a) => a.received)) - Math.min(...attempts.map((a) => a.sent))
+    const minimum = (Math.ceil(attempts.length / options.ceiling) - 1) * 1_000
+    const counts = yield* server.emulator.requestCounts
+    const keys = yield* Effect.promise(redis.keys)
+
+    const controlServer = yield* emulator()
+    const control = yield* run(names.map((name) => settings(name, controlServer.url, null)), options.secretKey)
+    const controlRequests = control.flatMap((report) => report.attempts).length
+
+    const summary = [
+      `${options.processes} processes × ${options.jobs} create+revoke jobs (${options.concurrency} at a time), ` +
+      `emulator ceiling ${options.ceiling} per 1 s, maxRetries 0`,
+      `  shared (RedisRateLimiter, ${options.limit} per ${options.intervalMs} ms): ${attempts.length} requests, ` +
+      `${rejectedIn(shared)} answered 429, outcomes ${JSON.stringify(tally(shared))}; ${elapsed} ms from the first ` +
+      `request to the last answer, the ceiling's minimum ${minimum} ms ` +
+      `(+${((elapsed / minimum - 1) * 100).toFixed(1)} %, goal ≤ 15 %)`,
+      `  control (in-process limits only): ${controlRequests} requests, ${rejectedIn(control)} answered 429, ` +
+      `outcomes ${JSON.stringify(tally(control))}`
+    ].join("\n")
+    return {
+      shared,
+      control,
+      rejected: rejectedIn(shared),
+      controlRejected: rejectedIn(control),
+      elapsed,
+      minimum,
+      counts,
+      keys,
+      summary
+    }
+  })
 
 /** Outcomes by tag over every call of every report. */
 export const tally = (list: ReadonlyArray<Report>): Record<string, number> => {

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Schedule } from "effect"
 import { createHash } from "node:crypto"
 import {
-  type Attempt,
+  atTheCeiling,
   buildClient,
   redisServer,
   type Report,
@@ -43,21 +43,12 @@ const settings = (name: string, apiUrl: string, redisUrl: string | null, more: P
   ...more
 })
 
-const attemptsOf = (list: ReadonlyArray<Report>): ReadonlyArray<Attempt> => list.flatMap((report) => report.attempts)
-
 const noSecretIn = (list: ReadonlyArray<Report>) => {
   for (const report of list) {
     expect(report.output).not.toContain(KEY)
     expect(JSON.stringify(report)).not.toContain(KEY)
   }
 }
-
-const run = (list: ReadonlyArray<WorkerSettings>) =>
-  Effect.gen(function*() {
-    const started = yield* workers(list, KEY)
-    for (const worker of started) worker.go()
-    return yield* reports(started)
-  })
 
 describe("a rate limit shared by processes through Redis", () => {
   beforeAll(buildClient, 120_000)
@@ -66,49 +57,27 @@ describe("a rate limit shared by processes through Redis", () => {
     "4 processes: 0 requests answered 429 at the ceiling, within 15 % of its time; the control gets 429s",
     () =>
       Effect.gen(function*() {
-        const redis = yield* redisServer
-        const server = yield* EmulatorServer.make({ port: 0, secretKey: KEY, rateLimit: ceiling })
-        const names = Array.from({ length: processes }, (_, i) => `shared${i}`)
-
-        const sharedRun = yield* run(names.map((name) => settings(name, server.url, redis.url)))
-        const attempts = attemptsOf(sharedRun)
-        const total = attempts.length
-        const start = Math.min(...attempts.map((a) => a.sent))
-        const elapsed = Math.max(...attempts.map((a) => a.received)) - start
-        // At the ceiling, the last of `total` requests can go no sooner than this after the first.
-        const minimum = (Math.ceil(total / ceiling.requests) - 1) * 1_000
-        const rejected = attempts.filter((a) => a.status === 429).length
-        const keys = yield* Effect.promise(redis.keys)
-
-        const control = yield* EmulatorServer.make({ port: 0, secretKey: KEY, rateLimit: ceiling })
-        const controlRun = yield* run(names.map((name) => settings(name, control.url, null)))
-        const controlAttempts = attemptsOf(controlRun)
-        const controlRejected = controlAttempts.filter((a) => a.status === 429).length
-
-        console.log([
-          `shared limit, ${processes} processes × ${jobs} create+revoke jobs, ${shared.limit} per ${shared.intervalMs} ms ` +
-          `through Redis; emulator ceiling 40 per 1 s, maxRetries 0`,
-          `  shared:  ${total} requests, ${rejected} answered 429, outcomes ${JSON.stringify(tally(sharedRun))}`,
-          `           ${elapsed} ms from the first request to the last answer; the ceiling's minimum ${minimum} ms ` +
-          `(+${((elapsed / minimum - 1) * 100).toFixed(1)} %, goal ≤ 15 %)`,
-          `  control (in-process limits only): ${controlAttempts.length} requests, ${controlRejected} answered 429, ` +
-          `outcomes ${JSON.stringify(tally(controlRun))}`
-        ].join("\n"))
-
-        expect(rejected).toBe(0)
-        expect(tally(sharedRun)).toEqual({ ok: processes * jobs * 2 })
-        expect(yield* server.emulator.requestCounts).toMatchObject({
-          // and one warm-up job per process
-          create: processes * (jobs + 1),
-          revoke: processes * (jobs + 1)
+        const result = yield* atTheCeiling({
+          processes,
+          jobs,
+          concurrency: 15,
+          ...shared,
+          ceiling: ceiling.requests,
+          secretKey: KEY
         })
-        expect(elapsed).toBeLessThanOrEqual(minimum * 1.15)
-        expect(elapsed).toBeGreaterThanOrEqual(minimum)
-        expect(controlRejected).toBeGreaterThan(0)
+        console.log(result.summary)
+
+        expect(result.rejected).toBe(0)
+        expect(tally(result.shared)).toEqual({ ok: processes * jobs * 2 })
+        // and one warm-up job per process
+        expect(result.counts).toMatchObject({ create: processes * (jobs + 1), revoke: processes * (jobs + 1) })
+        expect(result.elapsed).toBeLessThanOrEqual(result.minimum * 1.15)
+        expect(result.elapsed).toBeGreaterThanOrEqual(result.minimum)
+        expect(result.controlRejected).toBeGreaterThan(0)
         // The key in Redis is the hash of the secret key, under the prefix; the key itself is nowhere.
-        expect(keys.every((key) => key.startsWith(`effect-clerk:rate-limit:${hashedKey}`) && !key.includes(KEY)))
-          .toBe(true)
-        noSecretIn([...sharedRun, ...controlRun])
+        expect(result.keys.length).toBeGreaterThan(0)
+        expect(result.keys.every((key) => key.startsWith(`effect-clerk:rate-limit:${hashedKey}:`))).toBe(true)
+        noSecretIn([...result.shared, ...result.control])
       }),
     120_000
   )
