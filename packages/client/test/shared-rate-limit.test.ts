@@ -5,6 +5,7 @@
  */
 import { ActorTokens, type ClerkClient, ClerkError, SharedRateLimiter } from "@effect-clerk/client"
 import * as ExperimentalRateLimiter from "@effect-clerk/client/ExperimentalRateLimiter"
+import * as RedisRateLimiter from "@effect-clerk/client/RedisRateLimiter"
 import { Mock, Observe } from "@effect-clerk/test-kit"
 import * as RateLimiter from "@effect/experimental/RateLimiter"
 import { describe, expect, it } from "@effect/vitest"
@@ -317,4 +318,36 @@ describe("the main entry", () => {
     expect(external).toContain("ioredis")
     expect(external).toContain("@effect/experimental/RateLimiter/Redis")
   })
+})
+
+describe("RedisRateLimiter options and failures, never quoting the url", () => {
+  const password = "SENTINEL_REDIS_PASSWORD_51c2"
+
+  for (
+    const [name, url, option] of [
+      ["a url that is not redis://", `http://user:${password}@127.0.0.1:6379`, "url"],
+      ["a url that is not a url", `redis//:${password}@`, "url"],
+      ["a database that is not a number", `redis://:${password}@127.0.0.1:6379/x`, "url"]
+    ] as const
+  ) {
+    it.effect(`refuses ${name} with ClerkConfigError naming the option`, () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(Effect.scoped(RedisRateLimiter.make({ url })))
+        expect(error).toMatchObject({ _tag: "ClerkConfigError", option })
+        expect(JSON.stringify(error)).not.toContain(password)
+        expect(String(error)).not.toContain(password)
+      }))
+  }
+
+  it.live("Redis not listening: the call fails at once with ClerkRateLimiterUnavailable(Unreachable)", () =>
+    Effect.gen(function*() {
+      const shared = yield* RedisRateLimiter.make({ url: `redis://:${password}@127.0.0.1:1`, timeout: "200 millis" })
+      const c = yield* client(shared, { revoke: revoked })
+      const start = Date.now()
+      const error = yield* Effect.flip(c.run(ActorTokens.revoke("act_1")))
+      expect(error).toMatchObject({ _tag: "ClerkRateLimiterUnavailable", reason: "Unreachable" })
+      expect(Date.now() - start).toBeLessThan(200)
+      expect(JSON.stringify(error)).not.toContain(password)
+      expect(yield* c.requests).toBe(0)
+    }).pipe(Effect.scoped))
 })
