@@ -97,6 +97,8 @@ export const describe = (error: CliError): string => {
       return oneLine(`no response from Clerk (${error.reason}): ${error.message}`)
     case "ClerkDecodeError":
       return oneLine(`unusable response from Clerk (${error.status} ${error.reason}): ${error.message}`)
+    case "ClerkRateLimiterUnavailable":
+      return oneLine(`the shared rate limiter is unavailable (${error.reason}); nothing was sent: ${error.message}`)
     default: {
       const code = clerkCode(error)
       const retry = error._tag === "ClerkRateLimited" && error.retryAfter !== undefined

@@ -94,6 +94,7 @@ export const fromError = (error: CliError): ExitCode => {
     case "ClerkUnexpectedStatus":
     case "ClerkTransportError":
     case "ClerkDecodeError":
+    case "ClerkRateLimiterUnavailable":
       return ExitCode.Unavailable
   }
 }

@@ -16,7 +16,6 @@ import * as Effect from "effect/Effect"
 import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as RateLimiter from "effect/RateLimiter"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type { CreateActorTokenError, CreateParams, RevokeActorTokenError } from "./ActorTokens.js"
@@ -24,9 +23,11 @@ import type { ClerkConfigError } from "./ClerkError.js"
 import * as InternalActorTokens from "./internal/actorTokens.js"
 import * as InternalConfig from "./internal/config.js"
 import * as InternalHttp from "./internal/http.js"
+import * as InternalRateLimit from "./internal/rateLimit.js"
 import * as InternalSessions from "./internal/sessions.js"
 import { version } from "./internal/version.js"
 import type { GetSessionError, ListParams, ListSessionsError, RevokeSessionError } from "./Sessions.js"
+import { SharedRateLimiter } from "./SharedRateLimiter.js"
 
 /**
  * The options of {@link layer}.
@@ -57,8 +58,21 @@ export interface Options {
   readonly retryCreateOnAmbiguousFailure?: boolean | undefined
   /** A product name put before `@effect-clerk/client/<version>` in the `User-Agent` header. */
   readonly userAgent?: string | undefined
-  /** A client-side ceiling, off by default: at most `limit` requests (retries included) per `interval`. */
-  readonly rateLimit?: { readonly limit: number; readonly interval: Duration.DurationInput } | undefined
+  /**
+   * A client-side ceiling, off by default: at most `limit` requests (retries included) per `interval` (fixed windows).
+   * In-process, unless a `SharedRateLimiter` is in context (e.g. `@effect-clerk/client/RedisRateLimiter`): then every
+   * process using the same `key` shares it, and a 429's `Retry-After` holds them all. `key` defaults to a SHA-256 hash
+   * of the secret key (never the key itself); set it (1–128 letters, digits, `.`, `_`, `-`) to share a budget under a
+   * name of your own. Clerk's windows are not aligned with the client's: leave headroom (e.g. 900 per 10 s against
+   * Clerk's 1,000 in production); a 429 is still obeyed.
+   */
+  readonly rateLimit?:
+    | {
+      readonly limit: number
+      readonly interval: Duration.DurationInput
+      readonly key?: string | undefined
+    }
+    | undefined
   /**
    * Send the caller's trace context (`traceparent`, `b3`) to Clerk. Off by default: a third party has no use for your
    * trace ids. The client's spans exist either way.
@@ -139,16 +153,11 @@ export const make = (
   Effect.gen(function*() {
     const resolved = yield* InternalConfig.resolve(options, userAgent)
     const baseClient = yield* HttpClient.HttpClient
-    const limit = yield* Option.match(resolved.rateLimit, {
-      onNone: () => Effect.succeed<InternalHttp.Settings["limit"]>(identity),
-      onSome: ({ interval, limit }) =>
-        Effect.map(
-          RateLimiter.make({ limit, interval, algorithm: "fixed-window" }),
-          // Take the permit, then yield: the waiters a new window releases all take their permits before any of them
-          // runs its request, so the next window starts on time rather than after the batch's synchronous work.
-          (limiter): InternalHttp.Settings["limit"] => (effect) => Effect.zipRight(limiter(Effect.yieldNow()), effect)
-        )
-    })
+    const rateLimit = yield* InternalRateLimit.make(
+      resolved.rateLimit,
+      yield* Effect.serviceOption(SharedRateLimiter),
+      resolved.secretKey
+    )
     const httpClient = baseClient.pipe(
       HttpClient.mapRequest((request) =>
         request.pipe(
@@ -170,7 +179,7 @@ export const make = (
       timeout: resolved.timeout,
       maxRetryAfter: resolved.maxRetryAfter,
       retryCreateOnAmbiguousFailure: resolved.retryCreateOnAmbiguousFailure,
-      limit
+      rateLimit
     })
     return ClerkClient.of({
       actorTokens: InternalActorTokens.make(execute),

@@ -223,6 +223,40 @@ export class ClerkDecodeError extends Schema.TaggedError<ClerkDecodeError>()("Cl
 }) {}
 
 /**
+ * Why the shared rate limiter could not give a permit.
+ *
+ * - `Timeout`: its store did not answer within the limiter's bound.
+ * - `Unreachable`: there is no connection to its store (down, refused, not yet reconnected).
+ * - `Failed`: the store answered with an error (out of memory, read-only replica, wrong password, …).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const RateLimiterFailureReason = Schema.Literal("Timeout", "Unreachable", "Failed")
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export type RateLimiterFailureReason = typeof RateLimiterFailureReason.Type
+
+/**
+ * The rate limit shared across processes (`SharedRateLimiter`, e.g. `@effect-clerk/client/RedisRateLimiter`) could
+ * not be consulted, and it is configured to fail the call rather than go on without it (`onUnavailable: "fail"`, the
+ * default). No request was sent. The client does not retry it: the next call asks the limiter again. The message
+ * never holds the store's address or password.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class ClerkRateLimiterUnavailable
+  extends Schema.TaggedError<ClerkRateLimiterUnavailable>()("ClerkRateLimiterUnavailable", {
+    reason: RateLimiterFailureReason,
+    message: Schema.String
+  })
+{}
+
+/**
  * The errors for an HTTP status Clerk answered with: each has `status`, Clerk's `errors` entries and, when Clerk sent
  * one, `clerkTraceId`.
  *
@@ -337,7 +371,12 @@ export const hasCode: {
  * @since 0.1.0
  * @category errors
  */
-export type ClerkError = ClerkInvalidInput | ClerkStatusError | ClerkTransportError | ClerkDecodeError
+export type ClerkError =
+  | ClerkInvalidInput
+  | ClerkStatusError
+  | ClerkTransportError
+  | ClerkDecodeError
+  | ClerkRateLimiterUnavailable
 
 /**
  * The schema of every {@link ClerkError}, e.g. to send one across a process boundary.
@@ -357,7 +396,8 @@ export const ClerkError: Schema.Union<[
   typeof ClerkUnexpectedStatus,
   typeof ClerkInvalidInput,
   typeof ClerkTransportError,
-  typeof ClerkDecodeError
+  typeof ClerkDecodeError,
+  typeof ClerkRateLimiterUnavailable
 ]> = Schema.Union(
   ClerkBadRequest,
   ClerkUnauthorized,
@@ -370,7 +410,8 @@ export const ClerkError: Schema.Union<[
   ClerkUnexpectedStatus,
   ClerkInvalidInput,
   ClerkTransportError,
-  ClerkDecodeError
+  ClerkDecodeError,
+  ClerkRateLimiterUnavailable
 )
 
 /**

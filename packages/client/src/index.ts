@@ -29,3 +29,8 @@ export * as Impersonations from "./Impersonations.js"
  * @since 0.2.0
  */
 export * as Sessions from "./Sessions.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as SharedRateLimiter from "./SharedRateLimiter.js"

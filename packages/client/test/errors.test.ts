@@ -1,4 +1,4 @@
-import { ActorTokens } from "@effect-clerk/client"
+import { ActorTokens, ClerkError } from "@effect-clerk/client"
 import { Mock } from "@effect-clerk/test-kit"
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Option, TestClock } from "effect"
@@ -34,11 +34,7 @@ describe("status mapping", () => {
           Mock.clerkError(status, code, `Long message for ${code}.`, { clerkTraceId: "trace_abc" })
         )
         expect(error._tag).toBe(tag)
-        assert(
-          error._tag !== "ClerkInvalidInput" && error._tag !== "ClerkTransportError" &&
-            error._tag !== "ClerkDecodeError",
-          `unexpected ${error._tag}`
-        )
+        assert(ClerkError.isClerkStatusError(error), `unexpected ${error._tag}`)
         expect(error.status).toBe(status)
         expect(error.errors).toEqual([{
           code,

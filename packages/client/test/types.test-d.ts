@@ -1,8 +1,16 @@
-import { ActorTokens, type ClerkClient, ClerkError, Impersonations, Sessions } from "@effect-clerk/client"
+import {
+  ActorTokens,
+  type ClerkClient,
+  ClerkError,
+  Impersonations,
+  Sessions,
+  type SharedRateLimiter
+} from "@effect-clerk/client"
 import { ClerkClient as Client } from "@effect-clerk/client"
+import * as RedisRateLimiter from "@effect-clerk/client/RedisRateLimiter"
 import type { ActorToken, Session } from "@effect-clerk/schema"
-import type { HttpClient } from "@effect/platform"
-import { Config, type ConfigError, Effect, type Layer, type Redacted, type Stream } from "effect"
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { Config, type ConfigError, type Duration, Effect, Layer, Redacted, type Stream } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
 
 type Tag<E> = E extends { readonly _tag: infer T } ? T : never
@@ -19,6 +27,7 @@ type Every =
   | "ClerkInvalidInput"
   | "ClerkTransportError"
   | "ClerkDecodeError"
+  | "ClerkRateLimiterUnavailable"
 
 describe("public types", () => {
   it("create: ActorToken, its exact error union, requires ClerkClient", () => {
@@ -54,6 +63,25 @@ describe("public types", () => {
       Layer.Layer<ClerkClient.ClerkClient, ConfigError.ConfigError | ClerkError.ClerkConfigError, HttpClient.HttpClient>
     >()
     expectTypeOf<ClerkClient.Options["secretKey"]>().toEqualTypeOf<Redacted.Redacted<string>>()
+  })
+
+  it("the Redis limiter composes with the client exactly as the README shows, and fails only with configuration", () => {
+    const secretKey = Redacted.make("sk_test_…")
+    const live = Client.layer({ secretKey, rateLimit: { limit: 900, interval: "10 seconds" } }).pipe(
+      Layer.provide(RedisRateLimiter.layer({ url: "redis://127.0.0.1:6379" })),
+      Layer.provide(FetchHttpClient.layer)
+    )
+    expectTypeOf(live).toEqualTypeOf<Layer.Layer<ClerkClient.ClerkClient, ClerkError.ClerkConfigError>>()
+    expectTypeOf(RedisRateLimiter.layerConfig).returns.toEqualTypeOf<
+      Layer.Layer<SharedRateLimiter.SharedRateLimiter, ConfigError.ConfigError | ClerkError.ClerkConfigError>
+    >()
+    expectTypeOf<ClerkClient.Options["rateLimit"]>().toEqualTypeOf<
+      | { readonly limit: number; readonly interval: Duration.DurationInput; readonly key?: string | undefined }
+      | undefined
+    >()
+    expectTypeOf<ClerkError.ClerkRateLimiterUnavailable["reason"]>().toEqualTypeOf<
+      "Timeout" | "Unreachable" | "Failed"
+    >()
   })
 
   it("status errors carry status, Clerk entries and trace id; 429 carries retryAfter", () => {
@@ -96,7 +124,10 @@ describe("public types", () => {
     expectTypeOf(byCode).toEqualTypeOf<
       Effect.Effect<
         ActorToken.ActorToken | number,
-        ClerkError.ClerkInvalidInput | ClerkError.ClerkTransportError | ClerkError.ClerkDecodeError,
+        | ClerkError.ClerkInvalidInput
+        | ClerkError.ClerkTransportError
+        | ClerkError.ClerkDecodeError
+        | ClerkError.ClerkRateLimiterUnavailable,
         ClerkClient.ClerkClient
       >
     >()
@@ -106,7 +137,10 @@ describe("public types", () => {
     expectTypeOf(anyStatus).toEqualTypeOf<
       Effect.Effect<
         ActorToken.ActorToken | number,
-        ClerkError.ClerkInvalidInput | ClerkError.ClerkTransportError | ClerkError.ClerkDecodeError,
+        | ClerkError.ClerkInvalidInput
+        | ClerkError.ClerkTransportError
+        | ClerkError.ClerkDecodeError
+        | ClerkError.ClerkRateLimiterUnavailable,
         ClerkClient.ClerkClient
       >
     >()

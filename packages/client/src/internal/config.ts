@@ -2,7 +2,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { ClerkConfigError } from "../ClerkError.js"
 
@@ -17,7 +17,9 @@ export interface ResolvedOptions {
   readonly maxRetryAfter: Duration.Duration
   readonly retryCreateOnAmbiguousFailure: boolean
   readonly propagateTraceContext: boolean
-  readonly rateLimit: Option.Option<{ readonly limit: number; readonly interval: Duration.Duration }>
+  readonly rateLimit: Option.Option<
+    { readonly limit: number; readonly interval: Duration.Duration; readonly key: Option.Option<string> }
+  >
 }
 
 const SecretKeyValue = Schema.String.pipe(
@@ -70,7 +72,8 @@ const HeaderText = (name: string) =>
     Schema.filter((s) => /^[\x20-\x7e]*$/.test(s) || `${name} must be printable ASCII without control characters`)
   )
 
-const DurationInput = (name: string) =>
+/** @internal */
+export const DurationInput = (name: string) =>
   Schema.Unknown.pipe(
     Schema.transformOrFail(Schema.DurationFromSelf, {
       strict: true,
@@ -93,6 +96,13 @@ const NonNegativeInt = (name: string) =>
 
 const PositiveInt = (name: string) =>
   Schema.Number.pipe(Schema.filter((n) => (Number.isSafeInteger(n) && n > 0) || `${name} must be a whole number ≥ 1`))
+
+const RateLimitKey = Schema.String.pipe(
+  Schema.filter((key) =>
+    /^[A-Za-z0-9._-]{1,128}$/.test(key) ||
+    "rateLimit.key must be 1 to 128 letters, digits, \".\", \"_\" or \"-\""
+  )
+)
 
 const defaults = {
   apiUrl: "https://api.clerk.com",
@@ -118,22 +128,45 @@ const OptionsSchema = Schema.Struct({
   propagateTraceContext: Schema.optionalWith(Schema.Boolean, { default: () => false }),
   rateLimit: Schema.optional(Schema.Struct({
     limit: PositiveInt("rateLimit.limit"),
-    interval: DurationInput("rateLimit.interval")
+    interval: DurationInput("rateLimit.interval"),
+    key: Schema.optional(RateLimitKey)
   }))
-})
+}).pipe(
+  Schema.filter((options) =>
+    options.rateLimit?.key !== Redacted.value(options.secretKey) ||
+    {
+      path: ["rateLimit", "key"],
+      message: "rateLimit.key must not be the secret key: leave it out to use a hash of it"
+    }
+  )
+)
+
+/**
+ * Decodes the options of `subject` (`ClerkClient`, `RedisRateLimiter`, …); the first refused option becomes a
+ * `ClerkConfigError` that names it, never its value.
+ *
+ * @internal
+ */
+export const decodeOptions = <A, I>(
+  schema: Schema.Schema<A, I>,
+  subject: string,
+  options: unknown
+): Effect.Effect<A, ClerkConfigError> =>
+  Schema.decodeUnknown(schema)(options, { errors: "first" }).pipe(
+    Effect.mapError((error) => {
+      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      const option = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : "options"
+      const reason = issue?.message ?? "invalid value"
+      return new ClerkConfigError({ option, reason, message: `Invalid ${subject} option "${option}": ${reason}` })
+    })
+  )
 
 /** @internal */
 export const resolve = (
   options: unknown,
   packageUserAgent: string
 ): Effect.Effect<ResolvedOptions, ClerkConfigError> =>
-  Schema.decodeUnknown(OptionsSchema)(options, { errors: "first" }).pipe(
-    Effect.mapError((error) => {
-      const issue = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-      const option = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : "options"
-      const reason = issue?.message ?? "invalid value"
-      return new ClerkConfigError({ option, reason, message: `Invalid ClerkClient option "${option}": ${reason}` })
-    }),
+  decodeOptions(OptionsSchema, "ClerkClient", options).pipe(
     Effect.map((decoded): ResolvedOptions => ({
       secretKey: decoded.secretKey,
       baseUrl: `${decoded.apiUrl}/${decoded.apiVersion}`,
@@ -144,6 +177,10 @@ export const resolve = (
       maxRetryAfter: decoded.maxRetryAfter,
       retryCreateOnAmbiguousFailure: decoded.retryCreateOnAmbiguousFailure,
       propagateTraceContext: decoded.propagateTraceContext,
-      rateLimit: Option.fromNullable(decoded.rateLimit)
+      rateLimit: Option.map(Option.fromNullable(decoded.rateLimit), (rateLimit) => ({
+        limit: rateLimit.limit,
+        interval: rateLimit.interval,
+        key: Option.fromNullable(rateLimit.key)
+      }))
     }))
   )

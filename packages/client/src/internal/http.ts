@@ -27,9 +27,10 @@ import {
   ClerkUnexpectedStatus,
   ClerkUnprocessableEntity
 } from "../ClerkError.js"
-import type { ClerkStatusError, TransportFailureReason } from "../ClerkError.js"
+import type { ClerkRateLimiterUnavailable, ClerkStatusError, TransportFailureReason } from "../ClerkError.js"
 import { issuePaths, nestedDeeperThan } from "./json.js"
 import { maxMetaDepth, maxResponseBytes, maxSuccessDepth } from "./limits.js"
+import type * as InternalRateLimit from "./rateLimit.js"
 
 /** The configured client, as the operations use it: read once when the layer is built. */
 export interface Settings {
@@ -38,8 +39,8 @@ export interface Settings {
   readonly timeout: Duration.Duration
   readonly maxRetryAfter: Duration.Duration
   readonly retryCreateOnAmbiguousFailure: boolean
-  /** Holds an attempt until the client-side rate limit lets it go (identity when there is none). */
-  readonly limit: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /** The client-side rate limit: each attempt waits for it; a 429's `Retry-After` is shared through it. */
+  readonly rateLimit: InternalRateLimit.Limit
 }
 
 /** One operation's request, and how to read its answer. */
@@ -52,7 +53,7 @@ interface Call<A, I> {
 }
 
 /** Every way a call can fail once its input was accepted. */
-type CallError = ClerkStatusError | ClerkTransportError | ClerkDecodeError
+type CallError = ClerkStatusError | ClerkTransportError | ClerkDecodeError | ClerkRateLimiterUnavailable
 
 /** Runs a call (attempts with timeout and retries), then maps the final response. */
 export type Execute = <A, I>(call: Call<A, I>) => Effect.Effect<A, CallError>
@@ -64,7 +65,7 @@ interface RawResponse {
   readonly tooLarge: boolean
 }
 
-type AttemptError = ClerkStatusError | ClerkTransportError
+type AttemptError = ClerkStatusError | ClerkTransportError | ClerkRateLimiterUnavailable
 
 // ---------------------------------------------------------------------------------------------------------------
 // transport failures
@@ -193,6 +194,12 @@ const readBodyStream = (
 const send = (
   settings: Settings,
   request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<RawResponse, ClerkTransportError | ClerkRateLimiterUnavailable> =>
+  Effect.zipRight(settings.rateLimit.take, sendNow(settings, request))
+
+const sendNow = (
+  settings: Settings,
+  request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<RawResponse, ClerkTransportError> =>
   settings.httpClient.execute(request).pipe(
     Effect.flatMap(readBody),
@@ -204,8 +211,7 @@ const send = (
           reason: "Timeout",
           message: `no complete response within ${Duration.format(settings.timeout)}`
         })
-    }),
-    settings.limit
+    })
   )
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -384,7 +390,13 @@ const retrySchedule = (
 // ---------------------------------------------------------------------------------------------------------------
 
 const describeFailure = (error: AttemptError): string =>
-  error._tag === "ClerkTransportError" ? `${error._tag} (${error.reason})` : `${error._tag} (${error.status})`
+  "status" in error ? `${error._tag} (${error.status})` : `${error._tag} (${error.reason})`
+
+/** Shares Clerk's `Retry-After` with every attempt under the same limit, up to the longest wait the client accepts. */
+const shareRetryAfter = (settings: Settings, error: AttemptError): Effect.Effect<void> =>
+  error._tag === "ClerkRateLimited" && error.retryAfter !== undefined
+    ? settings.rateLimit.blockFor(Duration.min(error.retryAfter, settings.maxRetryAfter))
+    : Effect.void
 
 /** The one way operations reach Clerk: built once per client, from its settings. */
 export const makeExecute = (settings: Settings): Execute => {
@@ -407,7 +419,10 @@ export const makeExecute = (settings: Settings): Execute => {
             : Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.fail(statusError(raw, now)))
         }),
         Effect.tapError((error) =>
-          Effect.logDebug(`Clerk ${call.operation}: attempt ${attempts} failed with ${describeFailure(error)}`)
+          Effect.zipRight(
+            Effect.logDebug(`Clerk ${call.operation}: attempt ${attempts} failed with ${describeFailure(error)}`),
+            shareRetryAfter(settings, error)
+          )
         )
       )
       return Effect.retry(attempt, call.idempotent ? schedules.idempotent : schedules.notIdempotent).pipe(

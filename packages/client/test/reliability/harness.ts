@@ -70,6 +70,7 @@ export const describeError = (error: ClerkError.ClerkError): string => {
   switch (error._tag) {
     case "ClerkTransportError":
     case "ClerkDecodeError":
+    case "ClerkRateLimiterUnavailable":
       return `${error._tag}(${error.reason})`
     case "ClerkInvalidInput":
       return error._tag
