@@ -228,16 +228,16 @@ const transportComparison = (r: Results): { readonly table: string; readonly ver
         : { value: NaN, band: NaN }
     ],
     [
-      "create CPU µs per call, MockAgent, `Content-Length` (± pass spreads)",
+      "create CPU µs per call, MockAgent, `Content-Length` (± noises)",
       stubDiff(r.stub, "sdk-mock-node-undici", "sdk-mock-undici")
     ],
     [
-      "create CPU µs per call, MockAgent, no `Content-Length` (± pass spreads)",
+      "create CPU µs per call, MockAgent, no `Content-Length` (± noises)",
       stubDiff(r.stub, "sdk-mock-node-undici-chunked", "sdk-mock-undici-chunked")
     ],
     ["floor: create CPU µs per call, loopback (± 2 s.e.)", cpuDiff(r.create, "floor-node-undici", "floor-undici")],
     [
-      "floor: create CPU µs per call, MockAgent (± pass spreads)",
+      "floor: create CPU µs per call, MockAgent (± noises)",
       stubDiff(r.stub, "floor-mock-node-undici", "floor-mock-undici")
     ]
   ]
@@ -323,7 +323,7 @@ The SDK over ${rec} is at ${x(cpu(sdkRec) / cpu("clerk-backend"))} @clerk/backen
 
 Each mechanism of a call, priced with the network stubbed (the "CPU per call with the network removed" rows: the
 difference of two whole calls that differ in that one switch, or a component alone minus the harness), ± the sum of
-the two rows' pass spreads, and where there is one, on the loopback call (a probe row — the floor over
+the two rows' noises, and where there is one, on the loopback call (a probe row — the floor over
 UndiciHttpClient plus that one mechanism — minus the floor, or the difference of two loopback rows), ± two standard
 errors. The stubbed price misses what suspending and resuming around real I/O costs (the timeout's race and the retry
 driver really wait there), so for those the loopback figure is the one to believe. "switch today" is what a user can
@@ -335,7 +335,7 @@ ${hiddenCostTable(r)}
 
 The SDK (and the floor) over \`@effect/platform-node\`'s undici client against the project's own copy, same undici
 ${r.env.versions["undici"] ?? ""}, same defaults (a new \`Agent\` per layer). A difference is within noise when it is
-inside two standard errors of the rounds (loopback) or inside the two rows' pass spreads (stubbed).
+inside two standard errors of the rounds (loopback) or inside the sum of the two rows' noises (stubbed).
 
 ${comparison.table}
 
