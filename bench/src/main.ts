@@ -247,7 +247,9 @@ const summary = [
   "",
   "Goals:",
   ...goalRows.map((g) =>
-    `  ${g.met ? "MET " : "MISS"} ${g.goal}: ${g.measured} (target ${g.target})${g.note ? `; ${g.note}` : ""}`
+    `  ${g.met === undefined ? "----" : g.met ? "MET " : "MISS"} ${g.goal}: ${g.measured} (target ${g.target})${
+      g.note ? `; ${g.note}` : ""
+    }`
   ),
   "",
   "Sequential create (p50 µs / CPU µs per call):",

@@ -148,8 +148,6 @@ const sdkCreate = (runtime: ReturnType<typeof sdkRuntime>) => () => runtime.runP
 const floorCall = (runtime: ReturnType<typeof floorRuntime>) => () =>
   runtime.runPromise(floorCreate(stubApiUrl, secretKey, createParams))
 
-const undiciOver = (agent: MockAgent) => UndiciHttpClient.make(agent)
-const nodeUndiciOver = (agent: MockAgent) => NodeHttpClient.makeUndici(agent)
 const mockLength = mockAgent("length")
 const mockChunked = mockAgent("chunked")
 
@@ -190,6 +188,12 @@ const execute = <A>(
   read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>
 ) =>
 () => Effect.runPromise(Effect.flatMap(client.execute(request), read))
+
+const webShapeNames: Record<WebShape, string> = {
+  length: "with Content-Length",
+  stream: "without Content-Length (streamed)",
+  gzip: "with Content-Encoding: gzip (decompressed body)"
+}
 
 const rawMockHeaders = {
   authorization: `Bearer ${secretKey}`,
@@ -328,42 +332,14 @@ export const stubTasks: ReadonlyArray<StubTaskDef> = [
     run: floorCall(floorRuntime(canned))
   },
   // whole calls, web Response (the FetchHttpClient path)
-  {
-    key: "sdk-web-length",
-    group: "web",
-    name: "SDK create, web Response with Content-Length",
-    run: sdkCreate(sdkRuntime(web("length")))
-  },
-  {
-    key: "sdk-web-stream",
-    group: "web",
-    name: "SDK create, web Response without Content-Length (streamed)",
-    run: sdkCreate(sdkRuntime(web("stream")))
-  },
-  {
-    key: "sdk-web-gzip",
-    group: "web",
-    name: "SDK create, web Response with Content-Encoding: gzip (decompressed body)",
-    run: sdkCreate(sdkRuntime(web("gzip")))
-  },
-  {
-    key: "floor-web-length",
-    group: "web",
-    name: "floor create, web Response with Content-Length",
-    run: floorCall(floorRuntime(web("length")))
-  },
-  {
-    key: "floor-web-stream",
-    group: "web",
-    name: "floor create, web Response without Content-Length (streamed)",
-    run: floorCall(floorRuntime(web("stream")))
-  },
-  {
-    key: "floor-web-gzip",
-    group: "web",
-    name: "floor create, web Response with Content-Encoding: gzip (decompressed body)",
-    run: floorCall(floorRuntime(web("gzip")))
-  },
+  ...(["sdk", "floor"] as const).flatMap((kind) =>
+    (["length", "stream", "gzip"] as const).map((shape): StubTaskDef => ({
+      key: `${kind}-web-${shape}`,
+      group: "web",
+      name: `${kind === "sdk" ? "SDK" : "floor"} create, web Response ${webShapeNames[shape]}`,
+      run: kind === "sdk" ? sdkCreate(sdkRuntime(web(shape))) : floorCall(floorRuntime(web(shape)))
+    }))
+  ),
   // whole calls, undici MockAgent (the undici transports' own request and body path)
   {
     key: "raw-mock",
@@ -380,40 +356,29 @@ export const stubTasks: ReadonlyArray<StubTaskDef> = [
       return response.body.json()
     }
   },
-  {
-    key: "sdk-mock-undici",
-    group: "mock",
-    name: "SDK create, UndiciHttpClient over MockAgent",
-    run: sdkCreate(sdkRuntime(undiciOver(mockLength)))
-  },
-  {
-    key: "sdk-mock-node-undici",
-    group: "mock",
-    name: "SDK create, NodeHttpClient.makeUndici over MockAgent",
-    run: sdkCreate(sdkRuntime(nodeUndiciOver(mockLength)))
-  },
-  {
-    key: "sdk-mock-undici-chunked",
-    group: "mock",
-    name: "SDK create, UndiciHttpClient over MockAgent, no Content-Length",
-    run: sdkCreate(sdkRuntime(undiciOver(mockChunked)))
-  },
-  {
-    key: "sdk-mock-node-undici-chunked",
-    group: "mock",
-    name: "SDK create, NodeHttpClient.makeUndici over MockAgent, no Content-Length",
-    run: sdkCreate(sdkRuntime(nodeUndiciOver(mockChunked)))
-  },
-  {
-    key: "floor-mock-undici",
-    group: "mock",
-    name: "floor create, UndiciHttpClient over MockAgent",
-    run: floorCall(floorRuntime(undiciOver(mockLength)))
-  },
-  {
-    key: "floor-mock-node-undici",
-    group: "mock",
-    name: "floor create, NodeHttpClient.makeUndici over MockAgent",
-    run: floorCall(floorRuntime(nodeUndiciOver(mockLength)))
-  }
+  ...(["undici", "node-undici"] as const).flatMap((transport): ReadonlyArray<StubTaskDef> => {
+    const over = (agent: MockAgent) =>
+      transport === "undici" ? UndiciHttpClient.make(agent) : NodeHttpClient.makeUndici(agent)
+    const label = transport === "undici" ? "UndiciHttpClient" : "NodeHttpClient.makeUndici"
+    return [
+      {
+        key: `sdk-mock-${transport}`,
+        group: "mock",
+        name: `SDK create, ${label} over MockAgent`,
+        run: sdkCreate(sdkRuntime(over(mockLength)))
+      },
+      {
+        key: `sdk-mock-${transport}-chunked`,
+        group: "mock",
+        name: `SDK create, ${label} over MockAgent, no Content-Length`,
+        run: sdkCreate(sdkRuntime(over(mockChunked)))
+      },
+      {
+        key: `floor-mock-${transport}`,
+        group: "mock",
+        name: `floor create, ${label} over MockAgent`,
+        run: floorCall(floorRuntime(over(mockLength)))
+      }
+    ]
+  })
 ]
