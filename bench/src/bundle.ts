@@ -1,17 +1,19 @@
 /**
- * Bundle size: esbuild `--bundle --minify` (ESM, Node 20) of one-call programs, then gzip -9. The SDK's marginal
- * bytes are counted over the "Effect HTTP floor" (`bundle/floor.ts`), with a per-package breakdown of the minified
- * output from esbuild's metafile.
+ * Bundle size: esbuild `--bundle --minify` (ESM, Node 20) of the one-call programs of `programs/` (the ones the
+ * cold-start phase runs), then gzip -9. The SDK's marginal bytes are counted over the "Effect HTTP floor" program of
+ * the same import style, with a per-package and per-module breakdown of the minified output from esbuild's metafile.
+ * The bundles are written to `dist/bundles/*.mjs`, where the bundled cold start runs them (`undici` stays external: a
+ * Node dependency of the app, resolved from node_modules at run time).
  */
 import * as esbuild from "esbuild"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
-
-export const bundleEntries = ["sdk", "sdk-index", "sdk-undici", "floor", "clerk"] as const
-export type BundleEntry = typeof bundleEntries[number]
+import { type Program, programPath } from "./cold.js"
 
 export interface BundleResult {
-  readonly entry: BundleEntry
+  readonly program: Program
   readonly minified: number
   readonly gzipped: number
   /** Minified bytes per package (or per source folder for the workspace packages). */
@@ -20,7 +22,7 @@ export interface BundleResult {
   readonly byModule: Readonly<Record<string, number>>
 }
 
-const sourceDir = fileURLToPath(new URL("../src/bundle/", import.meta.url))
+const sourceDir = fileURLToPath(new URL("../src/programs/", import.meta.url))
 
 const packageOf = (input: string): string => {
   const match = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(input)
@@ -38,9 +40,9 @@ const moduleOf = (input: string): string => {
   return input
 }
 
-export const bundle = async (entry: BundleEntry): Promise<BundleResult> => {
+export const bundle = async (program: Program): Promise<BundleResult> => {
   const result = await esbuild.build({
-    entryPoints: [`${sourceDir}${entry}.ts`],
+    entryPoints: [`${sourceDir}${program}.ts`],
     bundle: true,
     minify: true,
     format: "esm",
@@ -52,6 +54,9 @@ export const bundle = async (entry: BundleEntry): Promise<BundleResult> => {
     external: ["undici"]
   })
   const output = result.outputFiles[0]!
+  const path = programPath(program, "bundled")
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, output.contents)
   const byPackage: Record<string, number> = {}
   const byModule: Record<string, number> = {}
   const meta = Object.values(result.metafile.outputs)[0]!
@@ -60,7 +65,7 @@ export const bundle = async (entry: BundleEntry): Promise<BundleResult> => {
     byModule[moduleOf(input)] = (byModule[moduleOf(input)] ?? 0) + bytesInOutput
   }
   return {
-    entry,
+    program,
     minified: output.contents.byteLength,
     gzipped: gzipSync(output.contents, { level: 9 }).byteLength,
     byPackage,

@@ -1,77 +1,128 @@
 /**
  * The clients under test, each behind the same two calls: `create` (POST /v1/actor_tokens) and `revoke`
  * (POST /v1/actor_tokens/:id/revoke), each resolving once the response body has been read and parsed.
+ *
+ * A client is a kind (raw transport, @clerk/backend, the Effect HTTP floor, the SDK, a probe), a transport and the
+ * response shape the server answers it with (`Content-Length`, chunked, gzip: see server.ts).
  */
 import { createClerkClient } from "@clerk/backend"
 import { ActorTokens, ClerkClient } from "@effect-clerk/client"
 import * as UndiciHttpClient from "@effect-clerk/client/UndiciHttpClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import { Agent } from "undici"
-import { actorTokenId, clerkApiVersion, createBodyJson, createParams, secretKey } from "./fixtures.js"
-import { floorCreate, type Probe, probeCreate } from "./floor.js"
+import { actorTokenId, clerkApiVersion, createBodyJson, createParams, secretKey, type Shape } from "./fixtures.js"
+import { floorCreate } from "./floor.js"
+import { type Probe, probeCreate } from "./probes.js"
+import { recommended, type Transport, transportLabels } from "./transport.js"
 
-export type Transport = "undici" | "fetch"
+export type Kind = "raw" | "clerk" | "floor" | "sdk" | "probe"
 
-export interface BenchClient {
-  /** Stable id, used on the command line and in tables. */
-  readonly id: ClientId
-  readonly label: string
+interface Spec {
+  readonly kind: Kind
   readonly transport: Transport
-  readonly create: () => Promise<unknown>
-  readonly revoke: () => Promise<unknown>
-  readonly close: () => Promise<void>
+  readonly shape: Shape
+  /** The SDK without the platform's `http.client` span (`transformClient`). */
+  readonly noSpan?: true
+  readonly probe?: Probe
 }
 
-export const clientIds = [
-  "raw-undici",
-  "raw-fetch",
-  "clerk-backend",
-  "floor-fetch",
-  "floor-undici",
-  "sdk-fetch",
-  "sdk-undici",
-  "sdk-undici-nospan",
-  "probe-stream",
-  "probe-timeout",
-  "probe-retry"
-] as const
+const specs = {
+  "raw-undici": { kind: "raw", transport: "undici", shape: "length" },
+  "raw-undici-chunked": { kind: "raw", transport: "undici", shape: "chunked" },
+  "raw-fetch": { kind: "raw", transport: "fetch", shape: "length" },
+  "raw-fetch-chunked": { kind: "raw", transport: "fetch", shape: "chunked" },
+  "raw-fetch-gzip": { kind: "raw", transport: "fetch", shape: "gzip" },
+  "clerk-backend": { kind: "clerk", transport: "fetch", shape: "length" },
+  "clerk-backend-chunked": { kind: "clerk", transport: "fetch", shape: "chunked" },
+  "clerk-backend-gzip": { kind: "clerk", transport: "fetch", shape: "gzip" },
+  "floor-fetch": { kind: "floor", transport: "fetch", shape: "length" },
+  "floor-fetch-chunked": { kind: "floor", transport: "fetch", shape: "chunked" },
+  "floor-fetch-gzip": { kind: "floor", transport: "fetch", shape: "gzip" },
+  "floor-undici": { kind: "floor", transport: "undici", shape: "length" },
+  "floor-undici-chunked": { kind: "floor", transport: "undici", shape: "chunked" },
+  "floor-node-undici": { kind: "floor", transport: "node-undici", shape: "length" },
+  "floor-node-undici-chunked": { kind: "floor", transport: "node-undici", shape: "chunked" },
+  "sdk-fetch": { kind: "sdk", transport: "fetch", shape: "length" },
+  "sdk-fetch-chunked": { kind: "sdk", transport: "fetch", shape: "chunked" },
+  "sdk-fetch-gzip": { kind: "sdk", transport: "fetch", shape: "gzip" },
+  "sdk-undici": { kind: "sdk", transport: "undici", shape: "length" },
+  "sdk-undici-chunked": { kind: "sdk", transport: "undici", shape: "chunked" },
+  "sdk-undici-nospan": { kind: "sdk", transport: "undici", shape: "length", noSpan: true },
+  "sdk-node-undici": { kind: "sdk", transport: "node-undici", shape: "length" },
+  "sdk-node-undici-chunked": { kind: "sdk", transport: "node-undici", shape: "chunked" },
+  "probe-stream": { kind: "probe", transport: "undici", shape: "length", probe: "stream" },
+  "probe-timeout": { kind: "probe", transport: "undici", shape: "length", probe: "timeout" },
+  "probe-retry": { kind: "probe", transport: "undici", shape: "length", probe: "retry" }
+} as const satisfies Record<string, Spec>
 
-/** The probes are measured in the sequential create phase only. */
-export const isProbe = (id: ClientId): boolean => id.startsWith("probe-")
+export type ClientId = keyof typeof specs
 
-export type ClientId = typeof clientIds[number]
+export const clientIds = Object.keys(specs) as ReadonlyArray<ClientId>
 
-export const labels: Record<ClientId, string> = {
-  "raw-undici": "raw undici `request()`",
-  "raw-fetch": "raw `fetch`",
-  "clerk-backend": "@clerk/backend",
-  "floor-fetch": "Effect HTTP floor, FetchHttpClient",
-  "floor-undici": "Effect HTTP floor, UndiciHttpClient",
-  "sdk-fetch": "SDK, FetchHttpClient",
-  "sdk-undici": "SDK, UndiciHttpClient",
-  "sdk-undici-nospan": "SDK, UndiciHttpClient, no http.client span",
-  "probe-stream": "probe: floor/undici + body read as Stream",
-  "probe-timeout": "probe: floor/undici + Effect.timeoutFail",
-  "probe-retry": "probe: floor/undici + Effect.retry"
+export const specOf = (id: ClientId): Spec => specs[id]
+
+/** The client of `kind` over `transport` answered with `shape` (not a probe, not the no-span variant). */
+export const idOf = (kind: Kind, transport: Transport, shape: Shape = "length"): ClientId => {
+  const id = clientIds.find((candidate) => {
+    const spec: Spec = specs[candidate]
+    return spec.kind === kind && spec.transport === transport && spec.shape === shape && spec.noSpan === undefined &&
+      spec.probe === undefined
+  })
+  if (id === undefined) throw new Error(`no ${kind} client over ${transport} answered with ${shape}`)
+  return id
 }
 
-export const transports: Record<ClientId, Transport> = {
-  "raw-undici": "undici",
-  "raw-fetch": "fetch",
-  "clerk-backend": "fetch",
-  "floor-fetch": "fetch",
-  "floor-undici": "undici",
-  "sdk-fetch": "fetch",
-  "sdk-undici": "undici",
-  "sdk-undici-nospan": "undici",
-  "probe-stream": "undici",
-  "probe-timeout": "undici",
-  "probe-retry": "undici"
+/**
+ * The raw transport underneath a row, answered with the same shape: raw undici `request()` for both undici clients,
+ * raw `fetch` for the fetch ones (@clerk/backend included).
+ */
+export const rawOf = (id: ClientId): ClientId => {
+  const spec: Spec = specs[id]
+  return idOf("raw", spec.transport === "fetch" ? "fetch" : "undici", spec.shape)
 }
+
+/** @clerk/backend answered with the same shape as the row (it runs over fetch: every shape exists). */
+export const clerkOf = (id: ClientId): ClientId => idOf("clerk", "fetch", specs[id].shape)
+
+const probeLabels: Record<Probe, string> = {
+  stream: "probe: floor/undici + body read as Stream",
+  timeout: "probe: floor/undici + Effect.timeoutFail",
+  retry: "probe: floor/undici + Effect.retry"
+}
+
+const shapeLabels: Record<Shape, string> = { length: "", chunked: ", chunked", gzip: ", gzip" }
+
+export const labelOf = (id: ClientId): string => {
+  const spec: Spec = specs[id]
+  if (spec.probe !== undefined) return probeLabels[spec.probe]
+  const shape = shapeLabels[spec.shape]
+  switch (spec.kind) {
+    case "raw":
+      return `${spec.transport === "fetch" ? "raw `fetch`" : "raw undici `request()`"}${shape}`
+    case "clerk":
+      return `@clerk/backend${shape}`
+    case "floor":
+      return `Effect HTTP floor, ${transportLabels[spec.transport]}${shape}`
+    default:
+      return `SDK, ${transportLabels[spec.transport]}${shape}${spec.noSpan ? ", no http.client span" : ""}`
+  }
+}
+
+/**
+ * The clients of the sequential create phase: everything but the shape rows of the undici transport that is not the
+ * recommended one.
+ */
+export const createClients: ReadonlyArray<ClientId> = clientIds.filter((id) => {
+  const spec: Spec = specs[id]
+  return spec.shape === "length" || spec.transport === "fetch" || spec.kind === "raw" || spec.transport === recommended
+})
+
+export const isProbe = (id: ClientId): boolean => specs[id].kind === "probe"
 
 const rawHeaders = {
   authorization: `Bearer ${secretKey}`,
@@ -85,7 +136,14 @@ const check = (status: number): void => {
   if (status !== 200) throw new Error(`unexpected status ${status}`)
 }
 
-const rawUndici = (apiUrl: string): BenchClient => {
+export interface BenchClient {
+  readonly id: ClientId
+  readonly create: () => Promise<unknown>
+  readonly revoke: () => Promise<unknown>
+  readonly close: () => Promise<void>
+}
+
+const rawUndici = (id: ClientId, apiUrl: string): BenchClient => {
   const agent = new Agent()
   const origin = new URL(apiUrl).origin
   const post = async (path: string, body: string | null) => {
@@ -94,110 +152,90 @@ const rawUndici = (apiUrl: string): BenchClient => {
     return response.body.json()
   }
   return {
-    id: "raw-undici",
-    label: labels["raw-undici"],
-    transport: "undici",
+    id,
     create: () => post("/v1/actor_tokens", createBodyJson),
     revoke: () => post(`/v1/actor_tokens/${actorTokenId}/revoke`, null),
     close: () => agent.close()
   }
 }
 
-const rawFetch = (apiUrl: string): BenchClient => {
+const rawFetch = (id: ClientId, apiUrl: string): BenchClient => {
   const post = async (path: string, body: string | null) => {
     const response = await fetch(`${apiUrl}${path}`, { method: "POST", headers: rawHeaders, body })
     check(response.status)
     return response.json()
   }
   return {
-    id: "raw-fetch",
-    label: labels["raw-fetch"],
-    transport: "fetch",
+    id,
     create: () => post("/v1/actor_tokens", createBodyJson),
     revoke: () => post(`/v1/actor_tokens/${actorTokenId}/revoke`, null),
     close: () => Promise.resolve()
   }
 }
 
-const clerkBackend = (apiUrl: string): BenchClient => {
+const clerkBackend = (id: ClientId, apiUrl: string): BenchClient => {
   const clerk = createClerkClient({ secretKey, apiUrl })
   return {
-    id: "clerk-backend",
-    label: labels["clerk-backend"],
-    transport: "fetch",
+    id,
     create: () => clerk.actorTokens.create({ ...createParams, actor: { ...createParams.actor } }),
     revoke: () => clerk.actorTokens.revoke(actorTokenId),
     close: () => Promise.resolve()
   }
 }
 
-const httpLayer = (transport: Transport): Layer.Layer<HttpClient.HttpClient> =>
-  transport === "fetch" ? FetchHttpClient.layer : UndiciHttpClient.layer
-
-const sdk = (
-  id: ClientId,
-  apiUrl: string,
-  options: Partial<ClerkClient.Options> = {}
-): BenchClient => {
-  const runtime = ManagedRuntime.make(
-    ClerkClient.layer({ secretKey: Redacted.make(secretKey), apiUrl, ...options }).pipe(
-      Layer.provide(httpLayer(transports[id]))
-    )
-  )
-  return {
-    id,
-    label: labels[id],
-    transport: transports[id],
-    create: () => runtime.runPromise(ActorTokens.create(createParams)),
-    revoke: () => runtime.runPromise(ActorTokens.revoke(actorTokenId)),
-    close: () => runtime.dispose()
+const httpLayer = (transport: Transport): Layer.Layer<HttpClient.HttpClient> => {
+  switch (transport) {
+    case "fetch":
+      return FetchHttpClient.layer
+    case "undici":
+      return UndiciHttpClient.layer
+    case "node-undici":
+      return NodeHttpClient.layerUndici
   }
-}
-
-const floor = (id: ClientId, apiUrl: string): BenchClient => {
-  const runtime = ManagedRuntime.make(httpLayer(transports[id]))
-  return {
-    id,
-    label: labels[id],
-    transport: transports[id],
-    create: () => runtime.runPromise(floorCreate(apiUrl, secretKey, createParams)),
-    // The floor is a create program; its revoke row is not measured.
-    revoke: () => runtime.runPromise(floorCreate(apiUrl, secretKey, createParams)),
-    close: () => runtime.dispose()
-  }
-}
-
-const probe = (id: ClientId, which: Probe, apiUrl: string): BenchClient => {
-  const runtime = ManagedRuntime.make(UndiciHttpClient.layer)
-  const create = () => runtime.runPromise(probeCreate(which, apiUrl, secretKey, createParams))
-  return { id, label: labels[id], transport: "undici", create, revoke: create, close: () => runtime.dispose() }
 }
 
 /** Never the `http.client` span of `@effect/platform`: the `transformClient` hook every SDK user has. */
 const noHttpSpan = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
   HttpClient.withTracerDisabledWhen(client, () => true)
 
-export const makeClient = (id: ClientId, apiUrl: string): BenchClient => {
-  switch (id) {
-    case "raw-undici":
-      return rawUndici(apiUrl)
-    case "raw-fetch":
-      return rawFetch(apiUrl)
-    case "clerk-backend":
-      return clerkBackend(apiUrl)
-    case "floor-fetch":
-    case "floor-undici":
-      return floor(id, apiUrl)
-    case "sdk-fetch":
-    case "sdk-undici":
-      return sdk(id, apiUrl)
-    case "sdk-undici-nospan":
-      return sdk(id, apiUrl, { transformClient: noHttpSpan })
-    case "probe-stream":
-      return probe(id, "stream", apiUrl)
-    case "probe-timeout":
-      return probe(id, "timeout", apiUrl)
-    case "probe-retry":
-      return probe(id, "retry", apiUrl)
+const sdk = (id: ClientId, spec: Spec, apiUrl: string): BenchClient => {
+  const options: Partial<ClerkClient.Options> = spec.noSpan ? { transformClient: noHttpSpan } : {}
+  const runtime = ManagedRuntime.make(
+    ClerkClient.layer({ secretKey: Redacted.make(secretKey), apiUrl, ...options }).pipe(
+      Layer.provide(httpLayer(spec.transport))
+    )
+  )
+  return {
+    id,
+    create: () => runtime.runPromise(ActorTokens.create(createParams)),
+    revoke: () => runtime.runPromise(ActorTokens.revoke(actorTokenId)),
+    close: () => runtime.dispose()
+  }
+}
+
+const floor = (id: ClientId, spec: Spec, apiUrl: string): BenchClient => {
+  const runtime = ManagedRuntime.make(httpLayer(spec.transport))
+  const which = spec.probe
+  const create = which === undefined
+    ? () => runtime.runPromise(floorCreate(apiUrl, secretKey, createParams))
+    : () => runtime.runPromise(probeCreate(which, apiUrl, secretKey, createParams))
+  // The floor is a create program; its revoke row is not measured (the warm-up calls create twice).
+  return { id, create, revoke: create, close: () => runtime.dispose() }
+}
+
+/** `urls`: the server's base URL for each response shape. */
+export const makeClient = (id: ClientId, urls: Readonly<Record<Shape, string>>): BenchClient => {
+  const spec: Spec = specs[id]
+  const apiUrl = urls[spec.shape]
+  switch (spec.kind) {
+    case "raw":
+      return spec.transport === "fetch" ? rawFetch(id, apiUrl) : rawUndici(id, apiUrl)
+    case "clerk":
+      return clerkBackend(id, apiUrl)
+    case "sdk":
+      return sdk(id, spec, apiUrl)
+    case "floor":
+    case "probe":
+      return floor(id, spec, apiUrl)
   }
 }

@@ -1,97 +1,76 @@
 /**
- * Worker for the cold start: a fresh `node` process imports one client's built entry (for the SDK,
- * `packages/client/dist` through the package's exports) and makes one create call. It prints one JSON line:
- * milliseconds since the process started when the imports were done and when the call returned.
- *
- * The imports are written the way a user would write them (see each case), and are dynamic only so that they can
- * be timed.
+ * Cold start: a fresh `node` process runs one program of `programs/` — imports, one create call against the loopback
+ * server — either as compiled by tsc (`dist/programs/*.js`, resolving the packages from node_modules: the SDK from
+ * `packages/client/dist`) or as bundled by esbuild (`dist/bundles/*.mjs`, see bundle.ts). The program prints when its
+ * imports were evaluated and when its call returned (ms since the process started); the parent adds the process wall
+ * time, spawn to exit.
  */
-import { performance } from "node:perf_hooks"
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { secretKey } from "./fixtures.js"
+import { recommended } from "./transport.js"
 
-export type ColdVariant = "node" | "raw-undici" | "raw-fetch" | "clerk-backend" | "sdk-fetch" | "sdk-undici"
+export type Program =
+  | "node"
+  | "raw-undici"
+  | "raw-fetch"
+  | "clerk"
+  | "sdk-index"
+  | "floor-index"
+  | "sdk-deep"
+  | "floor-deep"
+  | "sdk-undici"
+  | "floor-undici"
+  | "sdk-node-undici"
+  | "floor-node-undici"
 
-export interface ColdResult {
-  readonly variant: ColdVariant
+export const programLabels: Record<Program, string> = {
+  node: "empty node process",
+  "raw-undici": "raw undici `request()`",
+  "raw-fetch": "raw `fetch`",
+  clerk: "@clerk/backend",
+  "sdk-index": "SDK, README quick start (package indexes, FetchHttpClient)",
+  "floor-index": "Effect HTTP floor, same program (README imports of FetchHttpClient and Effect)",
+  "sdk-deep": "SDK, README quick start with deep imports (FetchHttpClient)",
+  "floor-deep": "Effect HTTP floor, deep imports (FetchHttpClient)",
+  "sdk-undici": "SDK, README imports + UndiciHttpClient",
+  "floor-undici": "Effect HTTP floor + UndiciHttpClient",
+  "sdk-node-undici": "SDK, README imports + NodeHttpClient.layerUndici",
+  "floor-node-undici": "Effect HTTP floor + NodeHttpClient.layerUndici"
+}
+
+/** The SDK and floor programs over the recommended transport (the README's own pair when it is fetch). */
+export const recommendedPrograms: { readonly sdk: Program; readonly floor: Program } = recommended === "fetch"
+  ? { sdk: "sdk-index", floor: "floor-index" }
+  : { sdk: `sdk-${recommended}` as const, floor: `floor-${recommended}` as const }
+
+export type ColdMode = "unbundled" | "bundled"
+
+export interface ColdRun {
   readonly importedMs: number
   readonly calledMs: number
+  readonly wallMs: number
 }
 
-const secretKey = "sk_test_bench_0000000000000000000000000000"
-const params = { userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb", actor: { sub: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rc" } }
-const body = JSON.stringify({ user_id: params.userId, actor: params.actor })
-const headers = { authorization: `Bearer ${secretKey}`, "content-type": "application/json" }
+const distDir = fileURLToPath(new URL("./", import.meta.url))
 
-const run = async (variant: ColdVariant, apiUrl: string): Promise<ColdResult> => {
-  const done = (importedMs: number): ColdResult => ({ variant, importedMs, calledMs: performance.now() })
-  switch (variant) {
-    case "node": {
-      return done(performance.now())
-    }
-    case "raw-undici": {
-      const { request } = await import("undici")
-      const importedMs = performance.now()
-      const response = await request(`${apiUrl}/v1/actor_tokens`, { method: "POST", headers, body })
-      await response.body.json()
-      return done(importedMs)
-    }
-    case "raw-fetch": {
-      const importedMs = performance.now()
-      const response = await fetch(`${apiUrl}/v1/actor_tokens`, { method: "POST", headers, body })
-      await response.json()
-      return done(importedMs)
-    }
-    case "clerk-backend": {
-      // import { createClerkClient } from "@clerk/backend"
-      const { createClerkClient } = await import("@clerk/backend")
-      const importedMs = performance.now()
-      await createClerkClient({ secretKey, apiUrl }).actorTokens.create(params)
-      return done(importedMs)
-    }
-    case "sdk-fetch": {
-      // The README's imports: the package indexes of the SDK, effect and @effect/platform.
-      const [{ ActorTokens, ClerkClient }, { FetchHttpClient }, { Effect, Layer, Redacted }] = await Promise.all([
-        import("@effect-clerk/client"),
-        import("@effect/platform"),
-        import("effect")
-      ])
-      const importedMs = performance.now()
-      await Effect.runPromise(
-        ActorTokens.create(params).pipe(
-          Effect.provide(
-            ClerkClient.layer({ secretKey: Redacted.make(secretKey), apiUrl }).pipe(
-              Layer.provide(FetchHttpClient.layer)
-            )
-          )
-        )
-      )
-      return done(importedMs)
-    }
-    case "sdk-undici": {
-      // Deep imports, as the library itself does: only the modules used are loaded.
-      const [ActorTokens, ClerkClient, UndiciHttpClient, Effect, Layer, Redacted] = await Promise.all([
-        import("@effect-clerk/client/ActorTokens"),
-        import("@effect-clerk/client/ClerkClient"),
-        import("@effect-clerk/client/UndiciHttpClient"),
-        import("effect/Effect"),
-        import("effect/Layer"),
-        import("effect/Redacted")
-      ])
-      const importedMs = performance.now()
-      await Effect.runPromise(
-        ActorTokens.create(params).pipe(
-          Effect.provide(
-            ClerkClient.layer({ secretKey: Redacted.make(secretKey), apiUrl }).pipe(
-              Layer.provide(UndiciHttpClient.layer)
-            )
-          )
-        )
-      )
-      return done(importedMs)
-    }
-  }
-}
+export const programPath = (program: Program, mode: ColdMode): string =>
+  mode === "unbundled" ? `${distDir}programs/${program}.js` : `${distDir}bundles/${program}.mjs`
 
-const [variant, apiUrl] = process.argv.slice(2) as [ColdVariant, string]
-const result = await run(variant, apiUrl)
-process.stdout.write(`${JSON.stringify(result)}\n`)
-process.exit(0)
+export const coldRun = (program: Program, mode: ColdMode, apiUrl: string): Promise<ColdRun> =>
+  new Promise((resolve, reject) => {
+    const start = performance.now()
+    const child = spawn(process.execPath, [programPath(program, mode)], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, CLERK_SECRET_KEY: secretKey, CLERK_API_URL: apiUrl }
+    })
+    let out = ""
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")))
+    child.on("error", reject)
+    child.on("exit", (code) => {
+      const wallMs = performance.now() - start
+      if (code !== 0) return reject(new Error(`cold start ${program} (${mode}) exited with ${code}`))
+      const timings = JSON.parse(out) as Omit<ColdRun, "wallMs">
+      resolve({ importedMs: timings.importedMs, calledMs: timings.calledMs, wallMs })
+    })
+  })

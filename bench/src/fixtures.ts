@@ -54,3 +54,10 @@ export const notFoundJson: string = JSON.stringify(
 
 /** The headers every client sends besides authorization and content type. */
 export const clerkApiVersion = "2026-05-12"
+
+/**
+ * How the loopback server frames an answer (one port each, see server.ts): `Content-Length`, chunked, or
+ * gzip-encoded (chunked) when the request accepts gzip.
+ */
+export const shapes = ["length", "chunked", "gzip"] as const
+export type Shape = typeof shapes[number]

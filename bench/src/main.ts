@@ -2,37 +2,60 @@
  * `pnpm bench`: one run of every benchmark, then bench/RESULTS.md, bench/latency-ratios.svg and a summary on stdout.
  *
  * Options (flags or environment):
- * - `--rss-calls N` / `BENCH_RSS_CALLS`: calls per client in the memory phase (default 15000, which keeps the whole
- *   run under 5 minutes on 2 cores even when the machine is shared; `--rss-calls 100000` for the long soak);
+ * - `--rss-calls N` / `BENCH_RSS_CALLS`: calls of the SDK over the recommended transport in the memory phase (default
+ *   100000: the goal is "flat over 100,000 calls"); any other SDK client makes half as many;
+ * - `--rss-reference-calls N` / `BENCH_RSS_REFERENCE_CALLS`: calls per reference client (raw transports,
+ *   @clerk/backend) in the memory phase (default 15000, to keep the run under 6 minutes on 2 cores);
  * - `--rss-clients a,b` / `BENCH_RSS_CLIENTS`: which clients the memory phase runs (default: raw undici, raw fetch,
- *   @clerk/backend, SDK over fetch, SDK over undici);
+ *   @clerk/backend, the SDK over fetch and over the recommended transport);
  * - `--quick` / `BENCH_QUICK=1`: a few seconds per phase, to try the harness; writes to bench/dist/quick/, never over
  *   RESULTS.md;
+ * - `--phases a,b`: run only these phases (`loopback`: warm-up, sequential create and revoke, throughput; `memory`,
+ *   `stub`, `bundle`, `cold`; default all): the goals of the others read "not measured";
  * - `--report-only`: rewrite RESULTS.md and the chart from the last run's numbers (bench/dist/results.json).
+ *
+ * The transport the goals are read on is the constant `recommended` in transport.ts.
  */
-import { spawn } from "node:child_process"
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as os from "node:os"
 import { fileURLToPath } from "node:url"
 import { analysis } from "./analysis.js"
-import { bundle, bundleEntries, type BundleEntry, type BundleResult } from "./bundle.js"
-import { type BenchClient, type ClientId, clientIds, isProbe, makeClient } from "./clients.js"
-import type { ColdResult, ColdVariant } from "./cold.js"
+import { bundle, type BundleResult } from "./bundle.js"
+import {
+  type BenchClient,
+  type ClientId,
+  clientIds,
+  createClients,
+  idOf,
+  isProbe,
+  makeClient,
+  specOf
+} from "./clients.js"
+import { type ColdMode, type ColdRun, coldRun, type Program, recommendedPrograms } from "./cold.js"
 import { sequential, throughput, warmUp } from "./measure.js"
-import { runWorker, script, startServer } from "./processes.js"
+import { runWorker, startServer } from "./processes.js"
 import { chart, goals, markdown, type Results } from "./report.js"
 import type { RssResult } from "./rss.js"
 import type { StubTask } from "./stub.js"
+import { recommended } from "./transport.js"
 
 const flag = (name: string): string | undefined => {
   const index = process.argv.indexOf(`--${name}`)
   return index === -1 ? undefined : process.argv[index + 1] ?? ""
 }
 const quick = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1"
-const rssCalls = Number(flag("rss-calls") ?? process.env.BENCH_RSS_CALLS ?? (quick ? 5_000 : 15_000))
-if (!Number.isInteger(rssCalls) || rssCalls < 10) {
-  throw new Error(`--rss-calls must be an integer ≥ 10, got ${rssCalls}`)
+const count = (name: string, env: string, fallback: number): number => {
+  const value = Number(flag(name) ?? process.env[env] ?? fallback)
+  if (!Number.isInteger(value) || value < 10) throw new Error(`--${name} must be an integer ≥ 10, got ${value}`)
+  return value
 }
+
+const phaseNames = ["loopback", "memory", "stub", "bundle", "cold"] as const
+const selected = new Set((flag("phases") ?? phaseNames.join(",")).split(","))
+for (const name of selected) {
+  if (!(phaseNames as ReadonlyArray<string>).includes(name)) throw new Error(`unknown phase ${name}`)
+}
+const runs = (name: typeof phaseNames[number]): boolean => selected.has(name)
 
 const settings = {
   warmup: quick ? 100 : 250,
@@ -40,11 +63,12 @@ const settings = {
   createBatch: quick ? 200 : 300,
   revokeRounds: quick ? 2 : 4,
   revokeBatch: quick ? 100 : 300,
-  throughputRounds: quick ? 1 : 3,
-  throughputMillis: quick ? 500 : 1_200,
+  throughputRounds: quick ? 2 : 3,
+  throughputMillis: quick ? 400 : 1_200,
   concurrency: 16,
-  rssCalls,
-  stubMillis: quick ? 150 : 300,
+  rssCalls: count("rss-calls", "BENCH_RSS_CALLS", quick ? 5_000 : 100_000),
+  rssReferenceCalls: count("rss-reference-calls", "BENCH_RSS_REFERENCE_CALLS", quick ? 2_000 : 15_000),
+  stubMillis: quick ? 100 : 250,
   coldRuns: quick ? 2 : 4
 }
 
@@ -67,94 +91,107 @@ const versionOf = (name: string): string => {
   return (JSON.parse(readFileSync(path, "utf8")) as { version: string }).version
 }
 
-const coldRun = (variant: ColdVariant, apiUrl: string): Promise<ColdResult & { readonly wallMs: number }> =>
-  new Promise((resolve, reject) => {
-    const start = performance.now()
-    const child = spawn(process.execPath, [script("cold"), variant, apiUrl], { stdio: ["ignore", "pipe", "inherit"] })
-    let out = ""
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")))
-    child.on("error", reject)
-    child.on("exit", (code) => {
-      const wallMs = performance.now() - start
-      if (code !== 0) return reject(new Error(`cold start ${variant} exited with ${code}`))
-      resolve({ ...(JSON.parse(out) as ColdResult), wallMs })
-    })
-  })
+const sdkRec = idOf("sdk", recommended)
+const rssDefault = [...new Set<ClientId>(["raw-undici", "raw-fetch", "clerk-backend", "sdk-fetch", sdkRec])]
+
+const coldPrograms = (mode: ColdMode): ReadonlyArray<Program> => {
+  const rec = [recommendedPrograms.sdk, recommendedPrograms.floor]
+  const all: ReadonlyArray<Program> = mode === "unbundled"
+    ? ["node", "raw-undici", "raw-fetch", "clerk", "sdk-index", "floor-index", "sdk-deep", "floor-deep", ...rec]
+    : ["clerk", "sdk-index", "floor-index", ...rec]
+  return [...new Set(all)]
+}
+const bundlePrograms: ReadonlyArray<Program> = [
+  ...new Set<Program>([
+    "sdk-index",
+    "floor-index",
+    "sdk-deep",
+    "floor-deep",
+    recommendedPrograms.sdk,
+    recommendedPrograms.floor,
+    "clerk"
+  ])
+]
 
 const measure = async (): Promise<Results> => {
   const totalStart = performance.now()
   const loadStart = os.loadavg()[0]!
   const server = await startServer()
-  log(`server on ${server.apiUrl}`)
+  log(`server on ${server.apiUrl} (chunked ${server.urls.chunked}, gzip ${server.urls.gzip})`)
   const serverCpu = async () => (await server.stats()).cpuMicros
 
-  const clients: Array<BenchClient> = clientIds.map((id) => makeClient(id, server.apiUrl))
-  await phase("warm-up", () => warmUp(clients, settings.warmup))
+  const clients: Array<BenchClient> = runs("loopback") ? createClients.map((id) => makeClient(id, server.urls)) : []
+  if (runs("loopback")) await phase("warm-up", () => warmUp(clients, settings.warmup))
   const create = await phase(
     "sequential create",
     () => sequential(clients, "create", { rounds: settings.createRounds, batch: settings.createBatch })
   )
-  const products = clients.filter((c) => !isProbe(c.id))
   const revoke = await phase(
     "sequential revoke",
     () =>
-      sequential(products.filter((c) => !c.id.startsWith("floor")), "revoke", {
+      sequential(clients.filter((c) => specOf(c.id).kind !== "floor" && !isProbe(c.id)), "revoke", {
         rounds: settings.revokeRounds,
         batch: settings.revokeBatch
       })
   )
-  const tp = await phase("throughput c16", () =>
-    throughput(products, {
-      rounds: settings.throughputRounds,
-      millis: settings.throughputMillis,
-      concurrency: settings.concurrency,
-      serverCpu
-    }))
+  const tp = await phase(
+    "throughput c16",
+    () =>
+      throughput(clients.filter((c) => specOf(c.id).shape === "length" && !isProbe(c.id)), {
+        rounds: settings.throughputRounds,
+        millis: settings.throughputMillis,
+        concurrency: settings.concurrency,
+        serverCpu
+      })
+  )
   await Promise.all(clients.map((c) => c.close()))
 
-  const rssIds =
-    (flag("rss-clients") ?? process.env.BENCH_RSS_CLIENTS ?? "raw-undici,raw-fetch,clerk-backend,sdk-fetch,sdk-undici")
-      .split(",")
-      .map((id) => {
-        if (!(clientIds as ReadonlyArray<string>).includes(id)) throw new Error(`unknown client ${id}`)
-        return id as ClientId
-      })
+  const rssIds = !runs("memory") ? [] : (flag("rss-clients") ?? process.env.BENCH_RSS_CLIENTS ?? rssDefault.join(","))
+    .split(",")
+    .map((id) => {
+      if (!(clientIds as ReadonlyArray<string>).includes(id)) throw new Error(`unknown client ${id}`)
+      return id as ClientId
+    })
   const rss = await phase("memory", async () => {
     const out: Array<RssResult> = []
     for (const id of rssIds) {
+      const calls = id === sdkRec
+        ? settings.rssCalls
+        : specOf(id).kind === "sdk"
+        ? Math.round(settings.rssCalls / 2)
+        : settings.rssReferenceCalls
       out.push(
-        await runWorker<RssResult>("rss", [id, server.apiUrl, `${rssCalls}`, `${settings.concurrency}`], [
+        await runWorker<RssResult>("rss", [id, JSON.stringify(server.urls), `${calls}`, `${settings.concurrency}`], [
           "--expose-gc"
         ])
       )
-      log(`  memory ${id}: ${out.at(-1)!.seconds.toFixed(1)} s`)
+      log(`  memory ${id}: ${calls} calls, ${out.at(-1)!.seconds.toFixed(1)} s`)
     }
     return out
   })
 
-  const stub = await phase("stubbed network", () => runWorker<Array<StubTask>>("stub", [`${settings.stubMillis}`]))
+  const stub = runs("stub")
+    ? await phase("stubbed network", () => runWorker<Array<StubTask>>("stub", [`${settings.stubMillis}`]))
+    : []
 
-  const coldVariants: ReadonlyArray<ColdVariant> = [
-    "node",
-    "raw-undici",
-    "raw-fetch",
-    "clerk-backend",
-    "sdk-fetch",
-    "sdk-undici"
-  ]
+  // Before the cold start: the bundled cold start runs the bundles written here.
+  const bundles = await phase("bundle size", async () => {
+    const out: Partial<Record<Program, BundleResult>> = {}
+    if (runs("bundle") || runs("cold")) { for (const program of bundlePrograms) out[program] = await bundle(program) }
+    return out
+  })
+
   const cold = await phase("cold start", async () => {
-    const out: Partial<Record<ColdVariant, Array<ColdResult & { readonly wallMs: number }>>> = {}
-    for (let run = 0; run < settings.coldRuns; run++) {
-      for (const variant of coldVariants) {
-        ;(out[variant] ??= []).push(await coldRun(variant, server.apiUrl))
+    const out: Partial<Record<ColdMode, Partial<Record<Program, Array<ColdRun>>>>> = {}
+    // Interleaved: each run goes through every program once, so drift spreads over all of them.
+    for (let run = 0; run < (runs("cold") ? settings.coldRuns : 0); run++) {
+      for (const mode of ["unbundled", "bundled"] as const) {
+        const byProgram = out[mode] ??= {}
+        for (const program of coldPrograms(mode)) {
+          ;(byProgram[program] ??= []).push(await coldRun(program, mode, server.apiUrl))
+        }
       }
     }
-    return out
-  })
-
-  const bundles = await phase("bundle size", async () => {
-    const out: Partial<Record<BundleEntry, BundleResult>> = {}
-    for (const entry of bundleEntries) out[entry] = await bundle(entry)
     return out
   })
 
@@ -171,6 +208,7 @@ const measure = async (): Promise<Results> => {
       versions: {
         effect: versionOf("effect"),
         "@effect/platform": versionOf("@effect/platform"),
+        "@effect/platform-node": versionOf("@effect/platform-node"),
         undici: versionOf("undici"),
         "@clerk/backend": versionOf("@clerk/backend"),
         "node's bundled undici (fetch)": process.versions.undici ?? "?",
@@ -179,7 +217,8 @@ const measure = async (): Promise<Results> => {
       },
       settings,
       seconds,
-      load: `${loadStart.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)}`
+      load: `${loadStart.toFixed(2)} / ${os.loadavg()[0]!.toFixed(2)}`,
+      recommended
     },
     create,
     revoke,
@@ -188,7 +227,7 @@ const measure = async (): Promise<Results> => {
     stub,
     cold,
     bundles,
-    serverNotFound: serverStats.notFound
+    server: serverStats
   }
 }
 
@@ -208,15 +247,17 @@ const summary = [
   "",
   "Goals:",
   ...goalRows.map((g) =>
-    `  ${g.met ? "MET " : "MISS"} ${g.goal}: ${g.measured} (target ${g.target})${g.note ? `; ${g.note}` : ""}`
+    `  ${g.met === undefined ? "----" : g.met ? "MET " : "MISS"} ${g.goal}: ${g.measured} (target ${g.target})${
+      g.note ? `; ${g.note}` : ""
+    }`
   ),
   "",
   "Sequential create (p50 µs / CPU µs per call):",
   ...results.create.map((row) =>
-    `  ${row.id.padEnd(18)} ${row.p50.toFixed(0).padStart(6)} ${row.cpuPerCall.toFixed(0).padStart(6)}`
+    `  ${row.id.padEnd(26)} ${row.p50.toFixed(0).padStart(6)} ${row.cpuPerCall.toFixed(0).padStart(6)}`
   ),
   "Throughput c16 (req/s):",
-  ...results.throughput.map((row) => `  ${row.id.padEnd(18)} ${row.median.toFixed(0).padStart(6)}`),
+  ...results.throughput.map((row) => `  ${row.id.padEnd(26)} ${row.median.toFixed(0).padStart(6)}`),
   "",
   `Wrote ${outDir}RESULTS.md and latency-ratios.svg; the run took ${(results.env.seconds["total"] ?? 0).toFixed(0)} s.`
 ]

@@ -10,6 +10,8 @@ export interface SequentialResult {
   readonly id: ClientId
   readonly op: Operation
   readonly p50: number
+  /** Standard error of the p50, from the p50 of each round, µs. */
+  readonly p50StdErr: number
   readonly p99: number
   readonly mean: number
   /** Client CPU (user + system) per call, µs. */
@@ -93,13 +95,19 @@ export const sequential = async (
     }
   }
   return clients.map((client) => {
-    const sorted = samples.get(client.id)!.sort()
+    const all = samples.get(client.id)!
+    const roundP50s = Array.from(
+      { length: options.rounds },
+      (_, round) => quantile(all.slice(round * options.batch, (round + 1) * options.batch).sort(), 0.5)
+    )
+    const sorted = all.sort()
     let sum = 0
     for (const value of sorted) sum += value
     return {
       id: client.id,
       op,
       p50: quantile(sorted, 0.5),
+      p50StdErr: standardError(roundP50s),
       p99: quantile(sorted, 0.99),
       mean: sum / sorted.length,
       cpuPerCall: cpu.get(client.id)! / sorted.length,

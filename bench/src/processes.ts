@@ -3,12 +3,16 @@
  */
 import { fork } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import type { Shape } from "./fixtures.js"
 import type { ServerStats } from "./server.js"
 
 export const script = (name: string): string => fileURLToPath(new URL(`./${name}.js`, import.meta.url))
 
 export interface ServerHandle {
+  /** The `Content-Length` port. */
   readonly apiUrl: string
+  /** One base URL per response shape. */
+  readonly urls: Readonly<Record<Shape, string>>
   readonly stats: () => Promise<ServerStats>
   readonly close: () => Promise<void>
 }
@@ -18,10 +22,13 @@ export const startServer = (): Promise<ServerHandle> =>
     const child = fork(script("server"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] })
     const waiters: Array<(stats: ServerStats) => void> = []
     child.on("error", reject)
-    child.on("message", (message: { readonly port?: number } & Partial<ServerStats>) => {
-      if (message.port !== undefined) {
+    child.on("message", (message: { readonly ports?: Record<Shape, number> } & Partial<ServerStats>) => {
+      if (message.ports !== undefined) {
+        const ports = message.ports
+        const url = (shape: Shape) => `http://127.0.0.1:${ports[shape]}`
         resolve({
-          apiUrl: `http://127.0.0.1:${message.port}`,
+          apiUrl: url("length"),
+          urls: { length: url("length"), chunked: url("chunked"), gzip: url("gzip") },
           stats: () =>
             new Promise<ServerStats>((done) => {
               waiters.push(done)

@@ -1,0 +1,12 @@
+// One create with undici's request().
+import { request } from "undici"
+import { apiUrl, done, secretKey } from "./harness.js"
+
+const importedMs = performance.now()
+const response = await request(`${apiUrl}/v1/actor_tokens`, {
+  method: "POST",
+  headers: { authorization: `Bearer ${secretKey}`, "content-type": "application/json" },
+  body: JSON.stringify({ user_id: "user_123", actor: { sub: "user_support_42" } })
+})
+await response.body.json()
+done(importedMs)
