@@ -6,17 +6,17 @@
  * @since 0.1.0
  */
 import type { ActorToken, Session } from "@effect-clerk/schema"
+import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { identity } from "effect/Function"
+import { constTrue, identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type { CreateActorTokenError, CreateParams, RevokeActorTokenError } from "./ActorTokens.js"
 import type { ClerkConfigError } from "./ClerkError.js"
@@ -158,23 +158,23 @@ export const make = (
       yield* Effect.serviceOption(SharedRateLimiter),
       resolved.secretKey
     )
+    // Each attempt has the client's own span (method, path, status; no header values): the platform's, with one
+    // attribute per header, is turned off for these requests (bench/RESULTS.md, "spans").
     const httpClient = baseClient.pipe(
-      HttpClient.mapRequest((request) =>
-        request.pipe(
-          HttpClientRequest.prependUrl(resolved.baseUrl),
-          HttpClientRequest.bearerToken(resolved.secretKey),
-          HttpClientRequest.setHeaders({
-            "Clerk-API-Version": resolved.clerkApiVersion,
-            "User-Agent": resolved.userAgent,
-            Accept: "application/json"
-          })
-        )
-      ),
-      resolved.propagateTraceContext ? identity : HttpClient.withTracerPropagation(false),
+      HttpClient.withTracerDisabledWhen(constTrue),
       options.transformClient ?? identity
     )
     const execute = InternalHttp.makeExecute({
       httpClient,
+      baseUrl: resolved.baseUrl,
+      headers: Headers.fromInput({
+        // The key is unwrapped only here, into the header every request carries; no span or log reads headers.
+        authorization: `Bearer ${Redacted.value(resolved.secretKey)}`,
+        "clerk-api-version": resolved.clerkApiVersion,
+        "user-agent": resolved.userAgent,
+        accept: "application/json"
+      }),
+      propagateTraceContext: resolved.propagateTraceContext,
       maxRetries: resolved.maxRetries,
       timeout: resolved.timeout,
       maxRetryAfter: resolved.maxRetryAfter,

@@ -1,5 +1,4 @@
 import { ActorToken, Ids } from "@effect-clerk/schema"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { CreateParams } from "../ActorTokens.js"
@@ -8,8 +7,9 @@ import { ClerkInvalidInput } from "../ClerkError.js"
 import type * as InternalHttp from "./http.js"
 import * as InternalInput from "./input.js"
 
-const encodeCreateParams = Schema.encodeUnknown(ActorToken.CreateActorTokenParams)
-const decodeActorTokenId = Schema.decodeUnknown(Ids.ActorTokenId)
+const encodeCreateParams = Schema.encodeUnknownEither(ActorToken.CreateActorTokenParams)
+const decodeActorTokenId = Schema.decodeUnknownEither(Ids.ActorTokenId)
+const decodeActorToken = Schema.decodeUnknownEither(ActorToken.ActorToken)
 
 /** @internal The actor-token operations of a client, over its one way to reach Clerk. */
 export const make = (execute: InternalHttp.Execute): ActorTokensApi => ({
@@ -26,18 +26,21 @@ export const make = (execute: InternalHttp.Execute): ActorTokensApi => ({
     )
     return yield* execute({
       operation: "create",
-      request: HttpClientRequest.post("/actor_tokens").pipe(HttpClientRequest.bodyUnsafeJson(body)),
+      method: "POST",
+      path: "/actor_tokens",
+      body,
       idempotent: false,
-      success: ActorToken.ActorToken
+      decode: decodeActorToken
     })
   }),
   revoke: Effect.fn("ActorTokens.revoke")(function*(actorTokenId: string) {
     const id = yield* InternalInput.check("actor token id", decodeActorTokenId(actorTokenId))
     return yield* execute({
       operation: "revoke",
-      request: HttpClientRequest.post(`/actor_tokens/${id}/revoke`),
+      method: "POST",
+      path: `/actor_tokens/${id}/revoke`,
       idempotent: true,
-      success: ActorToken.ActorToken
+      decode: decodeActorToken
     })
   })
 })

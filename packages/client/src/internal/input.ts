@@ -1,5 +1,5 @@
 import { Json } from "@effect-clerk/schema"
-import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import { ClerkInvalidInput } from "../ClerkError.js"
 import { issuePaths } from "./json.js"
@@ -24,9 +24,9 @@ const describeIssues = (error: ParseResult.ParseError): string => {
  */
 export const check = <A>(
   what: string,
-  effect: Effect.Effect<A, ParseResult.ParseError>
-): Effect.Effect<A, ClerkInvalidInput> =>
-  Effect.mapError(effect, (error) => new ClerkInvalidInput({ message: `Invalid ${what}: ${describeIssues(error)}` }))
+  result: Either.Either<A, ParseResult.ParseError>
+): Either.Either<A, ClerkInvalidInput> =>
+  Either.mapLeft(result, (error) => new ClerkInvalidInput({ message: `Invalid ${what}: ${describeIssues(error)}` }))
 
 /**
  * @internal

@@ -1,5 +1,4 @@
 import { Ids, Session } from "@effect-clerk/schema"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { SessionsApi } from "../ClerkClient.js"
@@ -7,8 +6,10 @@ import type { ListParams } from "../Sessions.js"
 import type * as InternalHttp from "./http.js"
 import * as InternalInput from "./input.js"
 
-const encodeListParams = Schema.encodeUnknown(Session.ListSessionsParams)
-const decodeSessionId = Schema.decodeUnknown(Ids.SessionId)
+const encodeListParams = Schema.encodeUnknownEither(Session.ListSessionsParams)
+const decodeSessionId = Schema.decodeUnknownEither(Ids.SessionId)
+const decodeSession = Schema.decodeUnknownEither(Session.Session)
+const decodeSessionList = Schema.decodeUnknownEither(Session.SessionList)
 
 /** @internal The session operations of a client, over its one way to reach Clerk. */
 export const make = (execute: InternalHttp.Execute): SessionsApi => ({
@@ -19,28 +20,32 @@ export const make = (execute: InternalHttp.Execute): SessionsApi => ({
     )
     return yield* execute({
       operation: "sessions.list",
+      method: "GET",
+      path: "/sessions",
       // `paginated=true` makes the server answer `{ data, total_count }` (both shapes are decoded).
-      request: HttpClientRequest.get("/sessions").pipe(HttpClientRequest.setUrlParams({ ...query, paginated: true })),
+      urlParams: { ...query, paginated: true },
       idempotent: true,
-      success: Session.SessionList
+      decode: decodeSessionList
     })
   }),
   get: Effect.fn("Sessions.get")(function*(sessionId: string) {
     const id = yield* InternalInput.check("session id", decodeSessionId(sessionId))
     return yield* execute({
       operation: "sessions.get",
-      request: HttpClientRequest.get(`/sessions/${id}`),
+      method: "GET",
+      path: `/sessions/${id}`,
       idempotent: true,
-      success: Session.Session
+      decode: decodeSession
     })
   }),
   revoke: Effect.fn("Sessions.revoke")(function*(sessionId: string) {
     const id = yield* InternalInput.check("session id", decodeSessionId(sessionId))
     return yield* execute({
       operation: "sessions.revoke",
-      request: HttpClientRequest.post(`/sessions/${id}/revoke`),
+      method: "POST",
+      path: `/sessions/${id}/revoke`,
       idempotent: true,
-      success: Session.Session
+      decode: decodeSession
     })
   })
 })
