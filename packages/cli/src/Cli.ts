@@ -233,7 +233,8 @@ const revokeCommand = Command.make(
       Options.optional
     ),
     concurrency: InternalOptions.concurrency("With --from-file: revokes"),
-    rate: InternalOptions.rate
+    rate: InternalOptions.rate,
+    rateLimitRedis: InternalOptions.rateLimitRedis
   },
   (config) =>
     Effect.flatMap(
@@ -246,11 +247,11 @@ const revokeCommand = Command.make(
 ).pipe(
   // The target is checked before the client starts: a usage error is reported even without a key.
   Command.provide((config) =>
-    Layer.unwrapEffect(Effect.map(revokeTarget(config), (target) => {
-      const rateLimit = Option.match(config.rate, { onNone: () => ({}), onSome: (rateLimit) => ({ rateLimit }) })
-      // Revoking is safe to repeat, and a long run may meet 429s: allow more retries than a single call does.
-      return InternalClerk.layer(config, RevokeTarget.$is("Bulk")(target) ? { ...rateLimit, maxRetries: 5 } : rateLimit)
-    }))
+    Layer.unwrapEffect(
+      Effect.map(Effect.all([revokeTarget(config), InternalOptions.rateLimitOptions(config)]), ([target, limits]) =>
+        // Revoking is safe to repeat, and a long run may meet 429s: allow more retries than a single call does.
+        InternalClerk.layer(config, RevokeTarget.$is("Bulk")(target) ? { ...limits, maxRetries: 5 } : limits))
+    )
   ),
   Command.withDescription(
     "Revoke a pending actor token, or every id of --from-file. Only pending tokens can be revoked: an accepted or " +

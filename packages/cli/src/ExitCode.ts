@@ -28,7 +28,7 @@ export const ExitCode = {
   Refused: 6,
   /** Clerk answered 429 and the retries (which honour `Retry-After`) were used up. */
   RateLimited: 7,
-  /** Clerk failed or was unreachable: 5xx, another status, no response, an unreadable response; internal error. */
+  /** Clerk failed or was unreachable (5xx, another status, no or unreadable response), the shared rate limiter is down. */
   Unavailable: 8,
   /** Interrupted (Ctrl-C, SIGTERM). */
   Interrupted: 130
@@ -60,7 +60,10 @@ export const table: ReadonlyArray<readonly [code: ExitCode, meaning: string]> = 
   [ExitCode.NotFound, "Clerk answered 404: no such actor token"],
   [ExitCode.Refused, "Clerk refused: 400 (e.g. actor_token_cannot_be_revoked_code), 402, 422"],
   [ExitCode.RateLimited, "Clerk answered 429 and the retries were used up"],
-  [ExitCode.Unavailable, "Clerk failed or unreachable: 5xx, other status, no/unreadable response; internal error"],
+  [
+    ExitCode.Unavailable,
+    "Clerk failed or unreachable: 5xx, other status, no/unreadable response; shared rate limiter down; internal error"
+  ],
   [ExitCode.Interrupted, "interrupted (Ctrl-C / SIGTERM)"]
 ]
 

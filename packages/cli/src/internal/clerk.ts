@@ -6,6 +6,7 @@ import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import { ConfigurationError, UsageError } from "../CliError.js"
 import * as Output from "./output.js"
 
@@ -23,8 +24,10 @@ export interface Target {
   readonly emulator: boolean
 }
 
-/** @internal The client's options a command may set. */
-export type ClientOptions = Pick<ClerkClient.Options, "maxRetries" | "rateLimit">
+/** @internal The client's options a command may set, and the Redis that shares its rate limit. */
+export type ClientOptions = Pick<ClerkClient.Options, "maxRetries" | "rateLimit"> & {
+  readonly rateLimitRedis?: Option.Option<Redacted.Redacted<string>> | undefined
+}
 
 const configErrorReducer: ConfigError.ConfigErrorReducer<unknown, string> = {
   andCase: (_, left, right) => `${left}; ${right}`,
@@ -49,12 +52,26 @@ const settingNames: Record<string, string> = {
   apiVersion: "CLERK_API_VERSION"
 }
 
-const client = (options: ClerkClient.Options) =>
-  ClerkClient.layer(options).pipe(
+const client = (
+  { rateLimitRedis, ...options }: ClerkClient.Options & Pick<ClientOptions, "rateLimitRedis">
+): Layer.Layer<ClerkClient.ClerkClient, ConfigurationError, HttpClient.HttpClient> => {
+  const clerk = ClerkClient.layer(options).pipe(
     Layer.mapError((error) =>
       new ConfigurationError({ message: `invalid ${settingNames[error.option] ?? error.option}: ${error.reason}` })
     )
   )
+  if (rateLimitRedis === undefined || Option.isNone(rateLimitRedis)) return clerk
+  // Loaded only when asked for: ioredis and @effect/experimental stay out of every other command's start.
+  const redis = Layer.unwrapEffect(
+    Effect.map(
+      Effect.promise(() => import("@effect-clerk/client/RedisRateLimiter")),
+      (RedisRateLimiter) => RedisRateLimiter.layer({ url: rateLimitRedis.value })
+    )
+  ).pipe(
+    Layer.mapError((error) => new ConfigurationError({ message: `invalid --rate-limit-redis url: ${error.reason}` }))
+  )
+  return Layer.provide(clerk, redis)
+}
 
 /**
  * @internal

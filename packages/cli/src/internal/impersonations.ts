@@ -8,6 +8,7 @@ import { Ids, Session } from "@effect-clerk/schema"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as BulkRevoke from "../BulkRevoke.js"
@@ -95,7 +96,7 @@ const failureLine = (id: string, error: ClerkError.ClerkError): string => {
   }: ${detail.message}\n`
 }
 
-/** @internal `end --user U [--actor A] [--json] [--concurrency n] [--rate n/window]`. */
+/** @internal `end --user U [--actor A] [--json] [--concurrency n] [--rate n/window] [--rate-limit-redis url]`. */
 export const endCommand = Command.make(
   "end",
   {
@@ -103,7 +104,8 @@ export const endCommand = Command.make(
     user,
     actor,
     concurrency: InternalOptions.concurrency("Sessions revoked"),
-    rate: InternalOptions.rate
+    rate: InternalOptions.rate,
+    rateLimitRedis: InternalOptions.rateLimitRedis
   },
   (config) =>
     Effect.gen(function*() {
@@ -131,13 +133,12 @@ export const endCommand = Command.make(
     })
 ).pipe(
   Command.provide((config) =>
-    InternalClerk.layer(
-      config,
-      // Revoking is safe to repeat: like a bulk revoke, allow more retries than a single call does.
-      Option.match(config.rate, {
-        onNone: () => ({ maxRetries: 5 }),
-        onSome: (rateLimit) => ({ rateLimit, maxRetries: 5 })
-      })
+    Layer.unwrapEffect(
+      Effect.map(
+        InternalOptions.rateLimitOptions(config),
+        // Revoking is safe to repeat: like a bulk revoke, allow more retries than a single call does.
+        (limits) => InternalClerk.layer(config, { ...limits, maxRetries: 5 })
+      )
     )
   ),
   Command.withDescription(

@@ -6,9 +6,14 @@ import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
 import * as Config from "effect/Config"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
+import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import { UsageError } from "../CliError.js"
 import * as InternalDuration from "./duration.js"
 
 /** @internal A usage error with this message. */
@@ -92,3 +97,46 @@ export const rate = Options.text("rate").pipe(
   Options.mapEffect(optionWith("--rate", InternalDuration.RateFromString)),
   Options.optional
 )
+
+/**
+ * @internal
+ * `--rate-limit-redis <url>` (or `CLERK_RATE_LIMIT_REDIS_URL`): the `--rate` ceiling is shared, through this Redis,
+ * by every process that uses the same key and Redis.
+ */
+export const rateLimitRedis = Options.redacted("rate-limit-redis").pipe(
+  Options.withPseudoName("url"),
+  Options.withDescription(
+    "Share the --rate ceiling through this Redis (redis://host:port) with every other process using the same Clerk " +
+      "key: a pool of workers stays under Clerk's limit together, and a 429 seen by one makes all wait " +
+      "(default CLERK_RATE_LIMIT_REDIS_URL; needs --rate)"
+  ),
+  Options.withFallbackConfig(Config.redacted("CLERK_RATE_LIMIT_REDIS_URL")),
+  Options.optional
+)
+
+/**
+ * @internal
+ * The client's rate-limit options from `--rate` and `--rate-limit-redis`: sharing needs a ceiling to share, so
+ * `--rate-limit-redis` without `--rate` is a usage error.
+ */
+export const rateLimitOptions = (config: {
+  readonly rate: Option.Option<{ readonly limit: number; readonly interval: Duration.Duration }>
+  readonly rateLimitRedis: Option.Option<Redacted.Redacted<string>>
+}): Either.Either<
+  {
+    readonly rateLimit?: { readonly limit: number; readonly interval: Duration.Duration }
+    readonly rateLimitRedis?: Option.Option<Redacted.Redacted<string>>
+  },
+  UsageError
+> =>
+  Option.match(config.rate, {
+    onNone: () =>
+      Option.isSome(config.rateLimitRedis)
+        ? Either.left(
+          new UsageError({
+            message: "--rate-limit-redis shares the --rate ceiling: give --rate n/window too (e.g. 900/11s)"
+          })
+        )
+        : Either.right({}),
+    onSome: (rateLimit) => Either.right({ rateLimit, rateLimitRedis: config.rateLimitRedis })
+  })
