@@ -28,7 +28,7 @@ export const ExitCode = {
   Refused: 6,
   /** Clerk answered 429 and the retries (which honour `Retry-After`) were used up. */
   RateLimited: 7,
-  /** Clerk failed or was unreachable (5xx, another status, no or unreadable response), the shared rate limiter is down. */
+  /** Clerk failed or was unreachable (5xx, other status, no or unreadable response); shared rate limiter down. */
   Unavailable: 8,
   /** Interrupted (Ctrl-C, SIGTERM). */
   Interrupted: 130
