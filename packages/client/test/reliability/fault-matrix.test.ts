@@ -235,7 +235,9 @@ interface CellResult {
  * What exists before the faulted call, made without faults: nothing for create, a pending token for revoke, and for
  * the session operations a token accepted through the emulator, so the user has one active impersonated session.
  */
-const setUp = (operation: Operation): Effect.Effect<string | undefined, unknown, Emulator.Emulator | ClerkClient> =>
+const setUp = (
+  operation: Operation
+): Effect.Effect<string | undefined, unknown, Emulator.Emulator | ClerkClient.ClerkClient> =>
   Effect.gen(function*() {
     if (operation === "create") return undefined
     const token = yield* ActorTokens.create(params)
@@ -250,7 +252,7 @@ const setUp = (operation: Operation): Effect.Effect<string | undefined, unknown,
 const call = (
   operation: Operation,
   target: string | undefined
-): Effect.Effect<unknown, ClerkError.ClerkError, ClerkClient> => {
+): Effect.Effect<unknown, ClerkError.ClerkError, ClerkClient.ClerkClient> => {
   switch (operation) {
     case "create":
       return ActorTokens.create(params)
