@@ -6,9 +6,9 @@
  * rejection happened, and that neither the secret key nor any credential the emulator minted shows up in logs, spans
  * or the error's renderings.
  *
- * The expected outcome of a cell is derived from the retry policy (README, "Retry policy"), not listed per cell:
- * a fault is `final` (never retried), `safe` (always retried: 429) or `ambiguous` (retried for the idempotent
- * operations — every one but create —, and for create only with the opt-in).
+ * The expected outcome of a cell is derived from the retry policy (packages/client/README.md, "Retry policy"), not
+ * listed per cell: a fault is `final` (never retried), `safe` (always retried: 429) or `ambiguous` (retried for the
+ * idempotent operations — every one but create —, and for create only with the opt-in).
  *
  * The observed matrix is printed. MATRIX.md next to this file is written only on request, by `pnpm matrix` (which sets
  * `UPDATE_MATRIX=1`), and only once every cell has passed: `pnpm test` never changes it, and warns when it is stale.
@@ -156,7 +156,7 @@ const operations: Record<Operation, { readonly name: string; readonly answers: s
 const isSessionOperation = (operation: Operation): boolean =>
   operation === "listSessions" || operation === "getSession" || operation === "revokeSession"
 
-/** Every operation but create is safe to send twice (README, "Retry policy"). */
+/** Every operation but create is safe to send twice: the token revoke and the three session operations. */
 const isIdempotent = (operation: Operation): boolean => operation !== "create"
 
 interface Column {
