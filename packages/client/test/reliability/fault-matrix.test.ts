@@ -453,6 +453,28 @@ interface AfterCase {
   readonly note: string
 }
 
+/**
+ * A revoke (of a token or a session) whose answer was lost after it took effect: it is retried, and the retry finds
+ * the token or session no longer revocable (400 with `code`).
+ */
+const lostRevokeAnswer = (
+  operation: "revoke" | "revokeSession",
+  faultName: string,
+  fault: Emulator.Fault,
+  note: string
+): AfterCase => ({
+  name: `${operations[operation].name} · ${faultName} after processing`,
+  operation,
+  fault,
+  every: false,
+  optIn: false,
+  attempts: 2,
+  outcome: { _tag: "ClerkBadRequest", status: 400 },
+  code: operation === "revoke" ? "actor_token_cannot_be_revoked_code" : "session_not_active",
+  state: ["revoked"],
+  note
+})
+
 const afterCases: ReadonlyArray<AfterCase> = [
   {
     name: "create · reset after processing",
@@ -520,68 +542,23 @@ const afterCases: ReadonlyArray<AfterCase> = [
     state: ["pending", "pending", "pending"],
     note: "one token per attempt, none known to the caller"
   },
-  {
-    name: "revoke · reset after processing",
-    operation: "revoke",
-    fault: Emulator.Fault.ConnectionReset(),
-    every: false,
-    optIn: false,
-    attempts: 2,
-    outcome: { _tag: "ClerkBadRequest", status: 400 },
-    code: "actor_token_cannot_be_revoked_code",
-    state: ["revoked"],
-    note: "the token is revoked, yet the caller gets an error: the retry finds it no longer pending (400 " +
+  lostRevokeAnswer(
+    "revoke",
+    "reset",
+    Emulator.Fault.ConnectionReset(),
+    "the token is revoked, yet the caller gets an error: the retry finds it no longer pending (400 " +
       "`actor_token_cannot_be_revoked_code`)"
-  },
-  {
-    name: "revoke · stall after processing",
-    operation: "revoke",
-    fault: Emulator.Fault.Stall(),
-    every: false,
-    optIn: false,
-    attempts: 2,
-    outcome: { _tag: "ClerkBadRequest", status: 400 },
-    code: "actor_token_cannot_be_revoked_code",
-    state: ["revoked"],
-    note: "as above"
-  },
-  {
-    name: "Sessions.revoke · reset after processing",
-    operation: "revokeSession",
-    fault: Emulator.Fault.ConnectionReset(),
-    every: false,
-    optIn: false,
-    attempts: 2,
-    outcome: { _tag: "ClerkBadRequest", status: 400 },
-    code: "session_not_active",
-    state: ["revoked"],
-    note: "the session is revoked, yet the caller gets an error: the retry finds it no longer active (400 " +
+  ),
+  lostRevokeAnswer("revoke", "stall", Emulator.Fault.Stall(), "as above"),
+  lostRevokeAnswer(
+    "revokeSession",
+    "reset",
+    Emulator.Fault.ConnectionReset(),
+    "the session is revoked, yet the caller gets an error: the retry finds it no longer active (400 " +
       "`session_not_active`; `Impersonations.end` counts it as already ended)"
-  },
-  {
-    name: "Sessions.revoke · stall after processing",
-    operation: "revokeSession",
-    fault: Emulator.Fault.Stall(),
-    every: false,
-    optIn: false,
-    attempts: 2,
-    outcome: { _tag: "ClerkBadRequest", status: 400 },
-    code: "session_not_active",
-    state: ["revoked"],
-    note: "as above"
-  },
-  {
-    name: "Sessions.revoke · 503 after processing",
-    operation: "revokeSession",
-    fault: Emulator.Fault.Status({ status: 503 }),
-    every: false,
-    optIn: false,
-    attempts: 2,
-    outcome: { _tag: "ClerkBadRequest", status: 400 },
-    code: "session_not_active",
-    state: ["revoked"],
-    note: "as above"
-  },
+  ),
+  lostRevokeAnswer("revokeSession", "stall", Emulator.Fault.Stall(), "as above"),
+  lostRevokeAnswer("revokeSession", "503", Emulator.Fault.Status({ status: 503 }), "as above"),
   {
     name: "Sessions.revoke · truncated JSON after processing",
     operation: "revokeSession",
