@@ -922,7 +922,7 @@ layer(Layer.empty)("arbitrary strings as ids", (it) => {
 // the session list's query
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The statuses the list filters by (the spec's, every session status but `pending`), stated independently of the schema. */
+/** The statuses the list filters by (every session status but `pending`), stated independently of the schema. */
 const listStatuses: ReadonlyArray<string> = [
   "abandoned",
   "active",
