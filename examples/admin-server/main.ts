@@ -1,15 +1,15 @@
 /**
  * The admin server, wired purely with layers: the HTTP API, its handlers, the audit log, the Clerk client read from
- * the environment (`CLERK_SECRET_KEY`, `CLERK_API_URL`), and the `fetch` HTTP client under it.
+ * the environment (`CLERK_SECRET_KEY`, `CLERK_API_URL`), and the undici HTTP client of `@effect/platform-node` under it.
  *
  *   CLERK_SECRET_KEY=sk_test_… PORT=3000 node examples/dist/admin-server/main.js
  *
  * Point `CLERK_API_URL` at a running `clerk-emulator` to try it without a Clerk account.
  */
 import { ClerkClient } from "@effect-clerk/client"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as Config from "effect/Config"
@@ -27,7 +27,7 @@ export const AdminApiLive = HttpApiBuilder.api(AdminApi).pipe(
   Layer.provide(AuditLog.layer),
   Layer.provide(IssuedTokens.layerMemory),
   Layer.provide(ClerkClient.layerConfig()),
-  Layer.provide(FetchHttpClient.layer)
+  Layer.provide(NodeHttpClient.layerUndici)
 )
 
 const ServerLive = HttpApiBuilder.serve().pipe(

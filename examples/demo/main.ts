@@ -8,7 +8,7 @@
 import { ActorTokens, ClerkClient, Impersonations } from "@effect-clerk/client"
 import type { ActorToken } from "@effect-clerk/schema"
 import { Emulator, EmulatorServer } from "@effect-clerk/test-kit"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Cause from "effect/Cause"
 import * as Config from "effect/Config"
 import * as Console from "effect/Console"
@@ -125,9 +125,9 @@ const EmulatorLive = Layer.unwrapEffect(
     EmulatorServer.EmulatorServer,
     (server) => ClerkClient.layer({ secretKey: Redacted.make(Emulator.defaultSecretKey), apiUrl: server.url })
   )
-).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provide(FetchHttpClient.layer))
+).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provide(NodeHttpClient.layerUndici))
 
-const RealClerkLive = ClerkClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+const RealClerkLive = ClerkClient.layerConfig().pipe(Layer.provide(NodeHttpClient.layerUndici))
 
 const main = Effect.gen(function*() {
   const key = yield* Config.option(Config.redacted("CLERK_SECRET_KEY"))

@@ -339,18 +339,18 @@ const fromValidationError = (error: ValidationError.ValidationError): UsageError
  *
  * Everything is printed through the {@link Output} service (the process's stdout and stderr unless provided); the
  * help is in colour only when stdout is a terminal and `NO_COLOR` is not set. Needs the `FileSystem`, `Path` and
- * `Terminal` services (`NodeContext.layer`), and the `HttpClient` that reaches Clerk (`FetchHttpClient.layer`).
+ * `Terminal` services (`NodeContext.layer`), and the `HttpClient` that reaches Clerk (`NodeHttpClient.layerUndici`, or
+ * `FetchHttpClient.layer`).
  *
  * @example
  * ```ts
  * import { Cli } from "@effect-clerk/cli"
- * import { FetchHttpClient } from "@effect/platform"
- * import { NodeContext, NodeRuntime } from "@effect/platform-node"
+ * import { NodeContext, NodeHttpClient, NodeRuntime } from "@effect/platform-node"
  * import { Effect } from "effect"
  *
  * Cli.run(process.argv).pipe(
  *   Effect.tap((code) => Effect.sync(() => (process.exitCode = code))),
- *   Effect.provide([NodeContext.layer, FetchHttpClient.layer]),
+ *   Effect.provide([NodeContext.layer, NodeHttpClient.layerUndici]),
  *   NodeRuntime.runMain
  * )
  * ```

@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -16,7 +16,7 @@ import * as ExitCode from "./ExitCode.js"
 import * as InternalOutput from "./internal/output.js"
 
 const program = Cli.run(process.argv).pipe(
-  Effect.provide(Layer.mergeAll(NodeContext.layer, FetchHttpClient.layer, InternalOutput.logsToStderr))
+  Effect.provide(Layer.mergeAll(NodeContext.layer, NodeHttpClient.layerUndici, InternalOutput.logsToStderr))
 )
 
 NodeRuntime.runMain(program, {
