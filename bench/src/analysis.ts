@@ -8,7 +8,6 @@ import {
   byId,
   coldMedians,
   type Results,
-  roundsStdErr,
   showDiff,
   signedKb,
   type StubDiff,
@@ -18,7 +17,7 @@ import {
   us,
   x
 } from "./report.js"
-import { recommended, type Transport, transportLabels } from "./transport.js"
+import { recommended, type Transport, transportLabels, transportSources } from "./transport.js"
 
 /** A difference of two measured values with a two-standard-error band. */
 interface Banded {
@@ -32,13 +31,6 @@ const banded = (a: number, seA: number, b: number, seB: number, z = 2): Banded =
   band: z * Math.sqrt(seA ** 2 + seB ** 2)
 })
 
-/**
- * The band of the transport comparison, which makes five loopback comparisons at once: 2.58 standard errors keeps the
- * chance that noise alone puts any one of them outside its band at 5 % (Bonferroni), where 2 would do so about one
- * run in five.
- */
-const familyZ = 2.58
-
 const within = (d: Banded | StubDiff): boolean =>
   "band" in d ? Math.abs(d.value) <= d.band : Math.abs(d.value) <= d.noise
 
@@ -49,22 +41,22 @@ const showBanded = (d: Banded): string =>
     }`
     : "–"
 
-const cpuDiff = (rows: ReadonlyArray<SequentialResult>, a: ClientId, b: ClientId, z = 2): Banded => {
+const cpuDiff = (rows: ReadonlyArray<SequentialResult>, a: ClientId, b: ClientId): Banded => {
   const ra = byId(rows, a)
   const rb = byId(rows, b)
-  return ra && rb ? banded(ra.cpuPerCall, ra.cpuStdErr, rb.cpuPerCall, rb.cpuStdErr, z) : { value: NaN, band: NaN }
+  return ra && rb ? banded(ra.cpuPerCall, ra.cpuStdErr, rb.cpuPerCall, rb.cpuStdErr) : { value: NaN, band: NaN }
 }
 
-const p50Diff = (rows: ReadonlyArray<SequentialResult>, a: ClientId, b: ClientId, z = 2): Banded => {
+const p50Diff = (rows: ReadonlyArray<SequentialResult>, a: ClientId, b: ClientId): Banded => {
   const ra = byId(rows, a)
   const rb = byId(rows, b)
-  return ra && rb ? banded(ra.p50, ra.p50StdErr, rb.p50, rb.p50StdErr, z) : { value: NaN, band: NaN }
+  return ra && rb ? banded(ra.p50, ra.p50StdErr, rb.p50, rb.p50StdErr) : { value: NaN, band: NaN }
 }
 
 const layerTable = (r: Results): string => {
-  const transports: ReadonlyArray<Transport> = ["undici", "node-undici", "fetch"]
+  const transports: ReadonlyArray<Transport> = ["node-undici", "fetch"]
   const cpu = (id: ClientId) => byId(r.create, id)?.cpuPerCall
-  const raw = (t: Transport) => (t === "fetch" ? "raw-fetch" : "raw-undici") as ClientId
+  const raw = (t: Transport) => idOf("raw", t)
   return table(
     ["layer", ...transports.map((t) => transportLabels[t])],
     [
@@ -82,190 +74,232 @@ const layerTable = (r: Results): string => {
   )
 }
 
-const hiddenCostTable = (r: Results): string => {
-  const s = r.stub
-  const vsHarness = (key: string) => stubDiff(s, key, "harness")
-  const probe = (id: ClientId) => showBanded(cpuDiff(r.create, id, "floor-undici"))
-  const rows: ReadonlyArray<readonly [string, string, StubDiff, string, string]> = [
-    [
-      "`Effect.timeoutFail` around each attempt",
-      "component − harness",
-      vsHarness("timeout"),
-      probe("probe-timeout"),
-      "no (the `timeout` option sets its length)"
-    ],
-    [
-      "the retry driver on a first-attempt success",
-      "SDK default − `maxRetries: 0`",
-      stubDiff(s, "sdk", "sdk-noretries"),
-      probe("probe-retry"),
-      "`maxRetries: 0`"
-    ],
-    [
-      "(its `Effect.retry` + schedule, alone)",
-      "component − harness",
-      vsHarness("retry"),
-      "",
-      ""
-    ],
-    [
-      "the platform's `http.client` span (one attribute per header)",
-      "SDK default − span off",
-      stubDiff(s, "sdk", "sdk-nospan"),
-      showBanded(cpuDiff(r.create, "sdk-undici", "sdk-undici-nospan")),
-      "`transformClient` + `HttpClient.withTracerDisabledWhen`"
-    ],
-    [
-      "all tracing (both spans)",
-      "SDK default − tracer off",
-      stubDiff(s, "sdk", "sdk-notracer"),
-      "",
-      "`Layer.setTracerEnabled(false)` (the whole program)"
-    ],
-    [
-      "(an `Effect.fn` span, alone)",
-      "component − harness",
-      vsHarness("fn-span"),
-      "",
-      ""
-    ],
-    [
-      "trace-context propagation (off by default)",
-      "`propagateTraceContext: true` − default",
-      stubDiff(s, "sdk-propagate", "sdk"),
-      "",
-      "off by default"
-    ],
-    [
-      "client-side rate limit (off by default)",
-      "`rateLimit` on − default",
-      stubDiff(s, "sdk-ratelimit", "sdk"),
-      "",
-      "off by default"
-    ],
-    [
-      "encode the params (`Schema`)",
-      "component − harness",
-      vsHarness("encode"),
-      "",
-      "no (validation of the input)"
-    ],
-    [
-      "decode the token (`JSON.parse` + `Schema`)",
-      "component − harness",
-      vsHarness("decode"),
-      "",
-      "no (the typed result)"
-    ],
-    [
-      "build the request (URL, headers, JSON body)",
-      "component",
-      { value: stubRow(s, "build")?.mean ?? NaN, noise: stubRow(s, "build")?.spread ?? NaN },
-      "",
-      "no"
-    ],
-    [
-      "body read as an Effect `Stream` fold instead of `text` (canned body)",
-      "component: stream − text",
-      stubDiff(s, "canned-stream", "canned-text"),
-      probe("probe-stream"),
-      "taken when the answer has no `Content-Length` or has a `Content-Encoding`"
-    ],
-    [
-      "same over a web `ReadableStream` body (fetch, no `Content-Length`)",
-      "component: stream fold − text",
-      stubDiff(s, "web-stream-fold", "web-stream-text"),
-      "",
-      ""
-    ],
-    [
-      "the SDK's whole call, answer without `Content-Length` vs with (fetch path)",
-      "SDK web stream − SDK web length",
-      stubDiff(s, "sdk-web-stream", "sdk-web-length"),
-      showBanded(cpuDiff(r.create, "sdk-fetch-chunked", "sdk-fetch")),
-      ""
-    ],
-    [
-      "the same for the floor (what the platform itself pays)",
-      "floor web stream − floor web length",
-      stubDiff(s, "floor-web-stream", "floor-web-length"),
-      showBanded(cpuDiff(r.create, "floor-fetch-chunked", "floor-fetch")),
-      ""
-    ],
-    [
-      "the SDK's whole call, `Content-Encoding: gzip` vs `Content-Length`",
-      "SDK web gzip − SDK web length",
-      stubDiff(s, "sdk-web-gzip", "sdk-web-length"),
-      "",
-      ""
-    ],
-    [
-      "everything the SDK adds over the floor (canned)",
-      "SDK default − floor",
-      stubDiff(s, "sdk", "floor"),
-      showBanded(cpuDiff(r.create, "sdk-undici", "floor-undici")),
-      ""
-    ],
-    [
-      "everything the SDK adds over the floor (fetch path, `Content-Length`)",
-      "SDK web length − floor web length",
-      stubDiff(s, "sdk-web-length", "floor-web-length"),
-      showBanded(cpuDiff(r.create, "sdk-fetch", "floor-fetch")),
-      ""
-    ]
-  ]
-  return table(
-    ["mechanism", "stubbed rows", "CPU µs per call, stubbed", "loopback µs (probe or row pair)", "switch today"],
-    rows.map(([what, how, d, loopback, off]) => [what, how, showDiff(d), loopback || "–", off || "–"])
-  )
+/** One row of a hidden-cost table: a stubbed difference, and where there is one, a loopback difference. */
+interface CostRow {
+  readonly what: string
+  readonly how: string
+  readonly stubbed: StubDiff
+  readonly loopback?: Banded
+  readonly switchToday?: string
 }
 
-const transportComparison = (r: Results): { readonly table: string; readonly verdict: string } => {
-  const a: ClientId = "sdk-node-undici"
-  const b: ClientId = "sdk-undici"
-  const tpA = byId(r.throughput, a)
-  const tpB = byId(r.throughput, b)
-  const measures: ReadonlyArray<readonly [string, Banded | StubDiff]> = [
-    ["create CPU µs per call, loopback", cpuDiff(r.create, a, b, familyZ)],
-    ["create p50 µs, loopback", p50Diff(r.create, a, b, familyZ)],
-    ["revoke CPU µs per call, loopback", cpuDiff(r.revoke, a, b, familyZ)],
+const costTable = (rows: ReadonlyArray<CostRow>): string =>
+  table(
+    ["mechanism", "stubbed rows", "CPU µs per call, stubbed", "loopback CPU µs (probe or row pair)", "switch today"],
+    rows.map((row) => [
+      row.what,
+      row.how,
+      showDiff(row.stubbed),
+      row.loopback ? showBanded(row.loopback) : "–",
+      row.switchToday ?? "–"
+    ])
+  )
+
+/** The hidden cost of each mechanism of a call, one subsection per mechanism (the client's comments cite them). */
+const hiddenCost = (r: Results): string => {
+  const s = r.stub
+  const vsHarness = (key: string) => stubDiff(s, key, "harness")
+  const alone = (key: string): StubDiff => ({
+    value: stubRow(s, key)?.mean ?? NaN,
+    noise: stubRow(s, key)?.spread ?? NaN
+  })
+  const floor = idOf("floor", "node-undici")
+  const probe = (id: ClientId) => cpuDiff(r.create, id, floor)
+  const tracerOff = "`Layer.setTracerEnabled(false)` (the whole program)"
+  const sections: ReadonlyArray<readonly [string, string, ReadonlyArray<CostRow>]> = [
     [
-      "req/s at c16 (s.e. of the rounds)",
-      tpA && tpB
-        ? banded(tpA.median, roundsStdErr(tpA.rounds), tpB.median, roundsStdErr(tpB.rounds), familyZ)
-        : { value: NaN, band: NaN }
+      "spans",
+      "Two spans per call: the operation's (`Effect.fn`) and one per attempt, the client's own, with method, path, " +
+      "operation, attempt number and status (no header, no URL query). The platform's `http.client` span, with one " +
+      "attribute per header, is switched off for the client's requests; the last two rows price that switch and " +
+      "what it saves.",
+      [
+        { what: "`Effect.fn` operation span", how: "component − harness", stubbed: vsHarness("fn-span") },
+        {
+          what: "per-attempt span (the client's own `Effect.useSpan`, replacing the platform's `http.client` span)",
+          how: "component − harness",
+          stubbed: vsHarness("attempt-span")
+        },
+        {
+          what: "both spans, on the whole call",
+          how: "SDK default − SDK tracer off",
+          stubbed: stubDiff(s, "sdk", "sdk-notracer"),
+          loopback: cpuDiff(r.create, idOf("sdk", "node-undici"), "sdk-node-undici-notracer"),
+          switchToday: tracerOff
+        },
+        {
+          what: "the platform tracer switched off per request (`HttpClient.withTracerDisabledWhen`)",
+          how: "execute: switched off per request − tracer off in the runtime",
+          stubbed: stubDiff(s, "execute-nospan", "execute-notracer"),
+          switchToday: "no (it replaces the platform's span)"
+        },
+        {
+          what: "(the platform's `http.client` span it turns off)",
+          how: "execute: span on − switched off per request",
+          stubbed: stubDiff(s, "execute-span", "execute-nospan")
+        }
+      ]
     ],
     [
-      "create CPU µs per call, MockAgent, `Content-Length` (± noises)",
-      stubDiff(r.stub, "sdk-mock-node-undici", "sdk-mock-undici")
+      "timeout",
+      "The per-attempt timeout covers the request and the body read. On the live clock the client forks only the " +
+      "attempt and arms a plain timer; on any other clock (a `TestClock`) it runs `Effect.timeoutFail`, which races " +
+      "two forked fibers.",
+      [
+        {
+          what: "timeout (the client's: fork + timer on the live clock)",
+          how: "component − harness",
+          stubbed: vsHarness("timeout-client"),
+          loopback: probe("probe-timeout-client"),
+          switchToday: "no (the `timeout` option sets its length)"
+        },
+        {
+          what: "(`Effect.timeoutFail`, which it replaced)",
+          how: "component − harness",
+          stubbed: vsHarness("timeout"),
+          loopback: probe("probe-timeout")
+        }
+      ]
     ],
     [
-      "create CPU µs per call, MockAgent, no `Content-Length` (± noises)",
-      stubDiff(r.stub, "sdk-mock-node-undici-chunked", "sdk-mock-undici-chunked")
+      "retry driver",
+      "The retry schedule's driver is built only once an attempt has failed, with that failure as the schedule's " +
+      "first input: a call that succeeds at once pays one `catchAll`. `Effect.retry` builds the driver for every call.",
+      [
+        {
+          what: "retry driver built only after a failure (the client's), first attempt succeeds",
+          how: "component − harness",
+          stubbed: vsHarness("retry-client"),
+          loopback: probe("probe-retry-client"),
+          switchToday: "`maxRetries: 0` (saves nothing on a success)"
+        },
+        {
+          what: "(`Effect.retry` with the client's schedule, which it replaced)",
+          how: "component − harness",
+          stubbed: vsHarness("retry"),
+          loopback: probe("probe-retry")
+        },
+        {
+          what: "(the whole call: retries on − off)",
+          how: "SDK default − `maxRetries: 0`",
+          stubbed: stubDiff(s, "sdk", "sdk-noretries")
+        }
+      ]
     ],
-    ["floor: create CPU µs per call, loopback", cpuDiff(r.create, "floor-node-undici", "floor-undici", familyZ)],
     [
-      "floor: create CPU µs per call, MockAgent (± noises)",
-      stubDiff(r.stub, "floor-mock-node-undici", "floor-mock-undici")
+      "schema decode and Redacted credentials",
+      "Encode and decode run synchronously (`Schema.*Either`, no fiber); the success body is checked for depth before " +
+      "its decode. The secret key stays `Redacted` in the options and is unwrapped once, when the layer is built, " +
+      "into the headers every request carries: a call pays nothing for it, and no span or log reads headers.",
+      [
+        {
+          what: "schema decode (sync: `JSON.parse` + depth check + `Schema.decodeUnknownEither`)",
+          how: "component",
+          stubbed: alone("decode"),
+          switchToday: "no (the typed result)"
+        },
+        {
+          what: "schema encode of the params (sync)",
+          how: "component",
+          stubbed: alone("encode"),
+          switchToday: "no (validation of the input)"
+        },
+        {
+          what: "Redacted credentials: build the request from the prebuilt headers (URL, JSON body)",
+          how: "component",
+          stubbed: alone("build"),
+          switchToday: "no"
+        }
+      ]
+    ],
+    [
+      "body read",
+      "The body is read with a plain loop over the transport's own body — a web `ReadableStream` (fetch) or a Node " +
+      "`Readable` (undici) — bounded at 1 MiB, whatever its framing; an Effect `Stream` fold is the fallback for any " +
+      "other response. Priced on an answer without `Content-Length` against the platform's unbounded `text`.",
+      [
+        {
+          what: "body loop, web `ReadableStream` (the client's; fetch)",
+          how: "loop − `text`",
+          stubbed: stubDiff(s, "web-stream-loop", "web-stream-text"),
+          switchToday: "no (the bound on the body)"
+        },
+        {
+          what: "(the Effect `Stream` fold it replaced)",
+          how: "fold − `text`",
+          stubbed: stubDiff(s, "web-stream-fold", "web-stream-text")
+        },
+        {
+          what: "body loop, Node `Readable` (the client's; undici)",
+          how: "loop − `text`",
+          stubbed: stubDiff(s, "mock-chunked-loop", "mock-chunked-text"),
+          loopback: probe("probe-body-loop"),
+          switchToday: "no (the bound on the body)"
+        },
+        {
+          what: "(the Effect `Stream` fold it replaced)",
+          how: "fold − `text`",
+          stubbed: stubDiff(s, "mock-chunked-fold", "mock-chunked-text"),
+          loopback: probe("probe-stream")
+        },
+        {
+          what: "the SDK's whole call, answer without `Content-Length` vs with (fetch path)",
+          how: "SDK web stream − SDK web length",
+          stubbed: stubDiff(s, "sdk-web-stream", "sdk-web-length"),
+          loopback: cpuDiff(r.create, "sdk-fetch-chunked", "sdk-fetch")
+        },
+        {
+          what: "(the same for the floor: what the platform itself pays)",
+          how: "floor web stream − floor web length",
+          stubbed: stubDiff(s, "floor-web-stream", "floor-web-length"),
+          loopback: cpuDiff(r.create, "floor-fetch-chunked", "floor-fetch")
+        },
+        {
+          what: "the SDK's whole call, `Content-Encoding: gzip` vs `Content-Length` (fetch path)",
+          how: "SDK web gzip − SDK web length",
+          stubbed: stubDiff(s, "sdk-web-gzip", "sdk-web-length")
+        }
+      ]
+    ],
+    [
+      "options off by default",
+      "",
+      [
+        {
+          what: "trace-context propagation",
+          how: "`propagateTraceContext: true` − default",
+          stubbed: stubDiff(s, "sdk-propagate", "sdk"),
+          switchToday: "off by default"
+        },
+        {
+          what: "client-side rate limit",
+          how: "`rateLimit` on − default",
+          stubbed: stubDiff(s, "sdk-ratelimit", "sdk"),
+          switchToday: "off by default"
+        }
+      ]
+    ],
+    [
+      "everything together",
+      "",
+      [
+        {
+          what: "everything the SDK adds over the floor (canned; loopback over the recommended transport)",
+          how: "SDK default − floor",
+          stubbed: stubDiff(s, "sdk", "floor"),
+          loopback: cpuDiff(r.create, idOf("sdk", recommended), idOf("floor", recommended))
+        },
+        {
+          what: "everything the SDK adds over the floor (fetch path, `Content-Length`)",
+          how: "SDK web length − floor web length",
+          stubbed: stubDiff(s, "sdk-web-length", "floor-web-length"),
+          loopback: cpuDiff(r.create, "sdk-fetch", "floor-fetch")
+        }
+      ]
     ]
   ]
-  const measured = measures.filter(([, d]) => Number.isFinite(d.value))
-  const outside = measured.filter(([, d]) => !within(d))
-  const show = (d: Banded | StubDiff) => ("band" in d ? showBanded(d) : showDiff(d))
-  const verdict = measured.length === 0
-    ? "not measured in this run."
-    : outside.length === 0
-    ? `**within this run's noise** on every measure (${measured.length}): the SDK over \`NodeHttpClient.makeUndici\` and over \`UndiciHttpClient\` cannot be told apart here.`
-    : `**not within noise** on ${outside.length} of ${measured.length} measures: ${
-      outside.map(([what, d]) => `${what} ${show(d)}`).join("; ")
-    } (positive: \`makeUndici\` costs more / serves more req/s).`
-  return {
-    table: table(
-      ["measure", "makeUndici − UndiciHttpClient"],
-      measures.map(([what, d]) => [what, show(d)])
-    ),
-    verdict
-  }
+  return sections.map(([title, intro, rows]) => `#### ${title}\n\n${intro ? `${intro}\n\n` : ""}${costTable(rows)}`)
+    .join("\n\n")
 }
 
 const shapeTable = (r: Results): string => {
@@ -303,7 +337,6 @@ export const analysis = (r: Results): string => {
   const cpu = (id: ClientId): number => byId(r.create, id)?.cpuPerCall ?? NaN
   const rec = transportLabels[recommended]
   const sdkRec = idOf("sdk", recommended)
-  const comparison = transportComparison(r)
   const index = r.bundles["sdk-index"]
   const deep = r.bundles["sdk-deep"]
   const floorIndex = r.bundles["floor-index"]
@@ -330,25 +363,15 @@ The SDK over ${rec} is at ${x(cpu(sdkRec) / cpu("clerk-backend"))} @clerk/backen
 ### Hidden cost of each remaining mechanism
 
 Each mechanism of a call, priced with the network stubbed (the "CPU per call with the network removed" rows: the
-difference of two whole calls that differ in that one switch, or a component alone minus the harness), ± the sum of
-the two rows' noises, and where there is one, on the loopback call (a probe row — the floor over
-UndiciHttpClient plus that one mechanism — minus the floor, or the difference of two loopback rows), ± two standard
-errors. The stubbed price misses what suspending and resuming around real I/O costs (the timeout's race and the retry
-driver really wait there), so for those the loopback figure is the one to believe. "switch today" is what a user can
-turn off without changing the SDK.
+difference of two whole calls that differ in that one switch, a component minus the harness, or a synchronous
+component alone), ± the sum of the two rows' noises, and where there is one, on the loopback call (a probe row — the
+floor over ${transportLabels["node-undici"]} plus that one mechanism — minus the floor, or the difference of two
+loopback rows), ± two standard errors. The stubbed price misses what suspending and resuming around real I/O costs
+(the timeout and the retry driver really wait there), so for those the loopback figure is the one to believe.
+"switch today" is what a user can turn off without changing the SDK. The client's own mechanisms are replicated in
+bench/src/mechanisms.ts from its internal modules, which it does not export.
 
-${hiddenCostTable(r)}
-
-### \`NodeHttpClient.makeUndici\` vs \`UndiciHttpClient\`
-
-The SDK (and the floor) over \`@effect/platform-node\`'s undici client against the project's own copy, same undici
-${r.env.versions["undici"] ?? ""}, same defaults (a new \`Agent\` per layer). A difference is within noise when it is
-inside 2.58 standard errors of the rounds (loopback: five comparisons at once, so that noise alone puts one of them
-outside its band in one run of twenty) or inside the sum of the two rows' noises (stubbed).
-
-${comparison.table}
-
-Verdict: ${comparison.verdict}
+${hiddenCost(r)}
 
 ### Response shapes
 
@@ -363,6 +386,12 @@ ${shapeTable(r)}
 - **Latency and throughput.** On a loopback call the client's CPU *is* the latency, so the ratios to
   @clerk/backend above are ratios of CPU per call; against a real Clerk (tens of ms away) the differences shrink to
   that CPU cost alone, and the answer is most likely gzip-encoded (the "gzip" rows).
+- **Recommended transport: ${transportSources["node-undici"]}.** The project's own copy of it,
+  \`@effect-clerk/client/UndiciHttpClient\`, was removed (issue 10) after the last side-by-side run found the SDK over
+  \`NodeHttpClient.makeUndici\` and over that copy within noise on all 8 measures (makeUndici − UndiciHttpClient; ± 2.58
+  standard errors on the loopback, five comparisons at once; ± the summed noises stubbed): create CPU −14 ± 25 µs per
+  call, create p50 −8 ± 16 µs, revoke CPU +50 ± 62 µs per call, req/s at c16 −14 ± 502, and the MockAgent and floor
+  measures likewise; measured on 2026-11-30 before the copy was removed.
 - **Bundle.** ${
     index && floorIndex && deep && floorDeep
       ? `The README program adds ${signedKb(index.gzipped - floorIndex.gzipped)} gzipped over the same program on the

@@ -7,10 +7,9 @@
  */
 import { createClerkClient } from "@clerk/backend"
 import { ActorTokens, ClerkClient } from "@effect-clerk/client"
-import * as UndiciHttpClient from "@effect-clerk/client/UndiciHttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
@@ -24,16 +23,17 @@ export type Kind = "raw" | "clerk" | "floor" | "sdk" | "probe"
 
 interface Spec {
   readonly kind: Kind
+  /** The Effect transport; for a raw row, the wire underneath it (undici's own `request()`, or `fetch`). */
   readonly transport: Transport
   readonly shape: Shape
-  /** The SDK without the platform's `http.client` span (`transformClient`). */
-  readonly noSpan?: true
+  /** The SDK with tracing off for the whole program (`Layer.setTracerEnabled(false)`): neither of its two spans. */
+  readonly noTracer?: true
   readonly probe?: Probe
 }
 
 const specs = {
-  "raw-undici": { kind: "raw", transport: "undici", shape: "length" },
-  "raw-undici-chunked": { kind: "raw", transport: "undici", shape: "chunked" },
+  "raw-undici": { kind: "raw", transport: "node-undici", shape: "length" },
+  "raw-undici-chunked": { kind: "raw", transport: "node-undici", shape: "chunked" },
   "raw-fetch": { kind: "raw", transport: "fetch", shape: "length" },
   "raw-fetch-chunked": { kind: "raw", transport: "fetch", shape: "chunked" },
   "raw-fetch-gzip": { kind: "raw", transport: "fetch", shape: "gzip" },
@@ -43,21 +43,20 @@ const specs = {
   "floor-fetch": { kind: "floor", transport: "fetch", shape: "length" },
   "floor-fetch-chunked": { kind: "floor", transport: "fetch", shape: "chunked" },
   "floor-fetch-gzip": { kind: "floor", transport: "fetch", shape: "gzip" },
-  "floor-undici": { kind: "floor", transport: "undici", shape: "length" },
-  "floor-undici-chunked": { kind: "floor", transport: "undici", shape: "chunked" },
   "floor-node-undici": { kind: "floor", transport: "node-undici", shape: "length" },
   "floor-node-undici-chunked": { kind: "floor", transport: "node-undici", shape: "chunked" },
   "sdk-fetch": { kind: "sdk", transport: "fetch", shape: "length" },
   "sdk-fetch-chunked": { kind: "sdk", transport: "fetch", shape: "chunked" },
   "sdk-fetch-gzip": { kind: "sdk", transport: "fetch", shape: "gzip" },
-  "sdk-undici": { kind: "sdk", transport: "undici", shape: "length" },
-  "sdk-undici-chunked": { kind: "sdk", transport: "undici", shape: "chunked" },
-  "sdk-undici-nospan": { kind: "sdk", transport: "undici", shape: "length", noSpan: true },
   "sdk-node-undici": { kind: "sdk", transport: "node-undici", shape: "length" },
   "sdk-node-undici-chunked": { kind: "sdk", transport: "node-undici", shape: "chunked" },
-  "probe-stream": { kind: "probe", transport: "undici", shape: "length", probe: "stream" },
-  "probe-timeout": { kind: "probe", transport: "undici", shape: "length", probe: "timeout" },
-  "probe-retry": { kind: "probe", transport: "undici", shape: "length", probe: "retry" }
+  "sdk-node-undici-notracer": { kind: "sdk", transport: "node-undici", shape: "length", noTracer: true },
+  "probe-stream": { kind: "probe", transport: "node-undici", shape: "length", probe: "stream" },
+  "probe-body-loop": { kind: "probe", transport: "node-undici", shape: "length", probe: "body-loop" },
+  "probe-timeout": { kind: "probe", transport: "node-undici", shape: "length", probe: "timeout" },
+  "probe-timeout-client": { kind: "probe", transport: "node-undici", shape: "length", probe: "timeout-client" },
+  "probe-retry": { kind: "probe", transport: "node-undici", shape: "length", probe: "retry" },
+  "probe-retry-client": { kind: "probe", transport: "node-undici", shape: "length", probe: "retry-client" }
 } as const satisfies Record<string, Spec>
 
 export type ClientId = keyof typeof specs
@@ -66,11 +65,11 @@ export const clientIds = Object.keys(specs) as ReadonlyArray<ClientId>
 
 export const specOf = (id: ClientId): Spec => specs[id]
 
-/** The client of `kind` over `transport` answered with `shape` (not a probe, not the no-span variant). */
+/** The client of `kind` over `transport` answered with `shape` (not a probe, not the tracer-off variant). */
 export const idOf = (kind: Kind, transport: Transport, shape: Shape = "length"): ClientId => {
   const id = clientIds.find((candidate) => {
     const spec: Spec = specs[candidate]
-    return spec.kind === kind && spec.transport === transport && spec.shape === shape && spec.noSpan === undefined &&
+    return spec.kind === kind && spec.transport === transport && spec.shape === shape && spec.noTracer === undefined &&
       spec.probe === undefined
   })
   if (id === undefined) throw new Error(`no ${kind} client over ${transport} answered with ${shape}`)
@@ -78,28 +77,31 @@ export const idOf = (kind: Kind, transport: Transport, shape: Shape = "length"):
 }
 
 /**
- * The raw transport underneath a row, answered with the same shape: raw undici `request()` for both undici clients,
+ * The raw transport underneath a row, answered with the same shape: raw undici `request()` for the undici client,
  * raw `fetch` for the fetch ones (@clerk/backend included).
  */
 export const rawOf = (id: ClientId): ClientId => {
   const spec: Spec = specs[id]
-  return idOf("raw", spec.transport === "fetch" ? "fetch" : "undici", spec.shape)
+  return idOf("raw", spec.transport, spec.shape)
 }
 
 /** @clerk/backend answered with the same shape as the row (it runs over fetch: every shape exists). */
 export const clerkOf = (id: ClientId): ClientId => idOf("clerk", "fetch", specs[id].shape)
 
 const probeLabels: Record<Probe, string> = {
-  stream: "probe: floor/undici + body read as Stream",
-  timeout: "probe: floor/undici + Effect.timeoutFail",
-  retry: "probe: floor/undici + Effect.retry"
+  stream: "body read as an Effect Stream fold",
+  "body-loop": "body read, Node Readable loop (the client's)",
+  timeout: "Effect.timeoutFail",
+  "timeout-client": "timeout (the client's: fork + timer on the live clock)",
+  retry: "Effect.retry",
+  "retry-client": "retry driver built only after a failure (the client's)"
 }
 
 const shapeLabels: Record<Shape, string> = { length: "", chunked: ", chunked", gzip: ", gzip" }
 
 export const labelOf = (id: ClientId): string => {
   const spec: Spec = specs[id]
-  if (spec.probe !== undefined) return probeLabels[spec.probe]
+  if (spec.probe !== undefined) return `probe: floor, ${transportLabels[spec.transport]} + ${probeLabels[spec.probe]}`
   const shape = shapeLabels[spec.shape]
   switch (spec.kind) {
     case "raw":
@@ -109,13 +111,13 @@ export const labelOf = (id: ClientId): string => {
     case "floor":
       return `Effect HTTP floor, ${transportLabels[spec.transport]}${shape}`
     default:
-      return `SDK, ${transportLabels[spec.transport]}${shape}${spec.noSpan ? ", no http.client span" : ""}`
+      return `SDK, ${transportLabels[spec.transport]}${shape}${spec.noTracer ? ", tracer off" : ""}`
   }
 }
 
 /**
- * The clients of the sequential create phase: everything but the shape rows of the undici transport that is not the
- * recommended one.
+ * The clients of the sequential create phase: everything but the shape rows of an Effect transport that is neither
+ * fetch (the README's) nor the recommended one.
  */
 export const createClients: ReadonlyArray<ClientId> = clientIds.filter((id) => {
   const spec: Spec = specs[id]
@@ -187,22 +189,16 @@ const httpLayer = (transport: Transport): Layer.Layer<HttpClient.HttpClient> => 
   switch (transport) {
     case "fetch":
       return FetchHttpClient.layer
-    case "undici":
-      return UndiciHttpClient.layer
     case "node-undici":
       return NodeHttpClient.layerUndici
   }
 }
 
-/** Never the `http.client` span of `@effect/platform`: the `transformClient` hook every SDK user has. */
-const noHttpSpan = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
-  HttpClient.withTracerDisabledWhen(client, () => true)
-
 const sdk = (id: ClientId, spec: Spec, apiUrl: string): BenchClient => {
-  const options: Partial<ClerkClient.Options> = spec.noSpan ? { transformClient: noHttpSpan } : {}
   const runtime = ManagedRuntime.make(
-    ClerkClient.layer({ secretKey: Redacted.make(secretKey), apiUrl, ...options }).pipe(
-      Layer.provide(httpLayer(spec.transport))
+    ClerkClient.layer({ secretKey: Redacted.make(secretKey), apiUrl }).pipe(
+      Layer.provide(httpLayer(spec.transport)),
+      Layer.provideMerge(Layer.setTracerEnabled(spec.noTracer === undefined))
     )
   )
   return {

@@ -19,8 +19,6 @@ export type Program =
   | "floor-index"
   | "sdk-deep"
   | "floor-deep"
-  | "sdk-undici"
-  | "floor-undici"
   | "sdk-node-undici"
   | "floor-node-undici"
 
@@ -33,8 +31,6 @@ export const programLabels: Record<Program, string> = {
   "floor-index": "Effect HTTP floor, same program (README imports of FetchHttpClient and Effect)",
   "sdk-deep": "SDK, README quick start with deep imports (FetchHttpClient)",
   "floor-deep": "Effect HTTP floor, deep imports (FetchHttpClient)",
-  "sdk-undici": "SDK, README imports + UndiciHttpClient",
-  "floor-undici": "Effect HTTP floor + UndiciHttpClient",
   "sdk-node-undici": "SDK, README imports + NodeHttpClient.layerUndici",
   "floor-node-undici": "Effect HTTP floor + NodeHttpClient.layerUndici"
 }

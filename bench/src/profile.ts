@@ -1,7 +1,7 @@
 /**
  * `pnpm bench:profile [task…] [--seconds N] [--top N]`: runs a task of the stubbed phase (default `sdk`: the SDK's
- * create over a canned response; any key of stubs.ts, e.g. `sdk-web-stream`, `floor`, `sdk-mock-undici`) in a loop
- * in a fresh process under V8's CPU profiler (the `--cpu-prof` sampler, started after a warm-up: profile-loop.ts),
+ * create over a canned response; any key of stubs.ts, e.g. `sdk-web-stream`, `floor`, `sdk-mock-node-undici`) in a
+ * loop in a fresh process under V8's CPU profiler (the `--cpu-prof` sampler, started after a warm-up: profile-loop.ts),
  * writes the profile to bench/dist/profiles/<task>.cpuprofile (open it in Chrome DevTools or speedscope) and prints
  * where the CPU went: self time by package, by module and by function, also in µs per call.
  */

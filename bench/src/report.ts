@@ -9,7 +9,7 @@ import type { SequentialResult, ThroughputResult } from "./measure.js"
 import type { RssResult } from "./rss.js"
 import type { ServerStats } from "./server.js"
 import type { StubTask } from "./stub.js"
-import { recommended, transportLabels } from "./transport.js"
+import { recommended, transportLabels, transportSources } from "./transport.js"
 
 interface Environment {
   readonly date: string
@@ -104,7 +104,7 @@ const showRatio = (r: { readonly ratio: number; readonly se: number }): string =
   Number.isFinite(r.se) ? `${x(r.ratio)} ± ${r.se.toFixed(2)}` : x(r.ratio)
 
 /** The standard error of the median of throughput rounds, approximated by that of their mean. */
-export const roundsStdErr = (rounds: ReadonlyArray<number>): number => {
+const roundsStdErr = (rounds: ReadonlyArray<number>): number => {
   if (rounds.length < 2) return Number.NaN
   const mean = rounds.reduce((a, b) => a + b, 0) / rounds.length
   return Math.sqrt(rounds.reduce((a, b) => a + (b - mean) ** 2, 0) / (rounds.length - 1) / rounds.length)
@@ -542,7 +542,6 @@ const coldTable = (r: Results): string => {
 const floorOf: Partial<Record<Program, Program>> = {
   "sdk-index": "floor-index",
   "sdk-deep": "floor-deep",
-  "sdk-undici": "floor-undici",
   "sdk-node-undici": "floor-node-undici"
 }
 
@@ -551,8 +550,6 @@ const bundleLabels: Partial<Record<Program, string>> = {
   "floor-index": "Effect HTTP floor, same program (README imports of FetchHttpClient and Effect)",
   "sdk-deep": "SDK, README program, deep imports",
   "floor-deep": "Effect HTTP floor, deep imports",
-  "sdk-undici": "SDK, README imports + UndiciHttpClient (undici external)",
-  "floor-undici": "Effect HTTP floor + UndiciHttpClient (undici external)",
   "sdk-node-undici": "SDK, README imports + NodeHttpClient.layerUndici (undici external)",
   "floor-node-undici": "Effect HTTP floor + NodeHttpClient.layerUndici (undici external)",
   clerk: "@clerk/backend create"
@@ -608,7 +605,10 @@ const stubGroups: ReadonlyArray<readonly [StubTask["group"], string]> = [
   ["component", "Components, written as the client writes them"],
   ["canned", "Whole calls, canned `HttpClientResponse` (`Content-Length`, one chunk already there)"],
   ["web", "Whole calls, web `Response` through `HttpClientResponse.fromWeb` (the `FetchHttpClient` path)"],
-  ["mock", "Whole calls, undici `MockAgent` (the undici transports' request and body path, no socket)"]
+  [
+    "mock",
+    "Whole calls, undici `MockAgent` under `NodeHttpClient.makeUndici` (undici's request and body path, no socket)"
+  ]
 ]
 
 const stubTable = (stub: ReadonlyArray<StubTask>): string => {
@@ -623,7 +623,7 @@ const stubTable = (stub: ReadonlyArray<StubTask>): string => {
           task.spread.toFixed(1),
           task.p50.toFixed(1),
           task.p99.toFixed(1),
-          task.key === "build" || task.key === "harness" ? "–" : (task.mean - harness).toFixed(1)
+          task.sync || task.key === "build" || task.key === "harness" ? "–" : (task.mean - harness).toFixed(1)
         ])
       )
     }`
@@ -646,8 +646,8 @@ port answers with \`Content-Length\`, one chunked, one gzip-encoded (chunked) wh
 - Machine: ${env.cpu}, ${env.cores} cores, Node ${env.node}.
 - Versions: ${Object.entries(env.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.
 - Settings: ${Object.entries(env.settings).map(([k, v]) => `${k} = ${v}`).join(", ")}.
-- Recommended transport (bench/src/transport.ts): ${rec}${
-    env.recommended !== recommended ? ` (the run was made with ${env.recommended})` : ""
+- Recommended transport: ${transportSources[recommended]} (bench/src/transport.ts)${
+    env.recommended !== recommended ? `; the run was made with ${env.recommended}` : ""
   }.
 - Load average (1 min) at start and end: ${env.load} — other work on the machine inflates absolute numbers; the
   interleaved ratios are more robust than the µs.
@@ -657,12 +657,12 @@ port answers with \`Content-Length\`, one chunked, one gzip-encoded (chunked) wh
 "× clerk" is the ratio to @clerk/backend, "× raw" the ratio to the raw transport underneath the row (raw
 undici \`request()\` for the undici rows, raw \`fetch\` answered with the same shape for fetch rows, @clerk/backend
 included). Latency and CPU: lower is better; req/s: higher is better. "SDK" is \`ActorTokens.create\` with the default
-options through a \`ManagedRuntime\`; "no http.client span" adds
-\`transformClient: (c) => HttpClient.withTracerDisabledWhen(c, () => true)\`. "UndiciHttpClient" is the project's
-(\`@effect-clerk/client/UndiciHttpClient\`), "NodeHttpClient.makeUndici" is \`@effect/platform-node\`'s
-(\`NodeHttpClient.layerUndici\`). The "Effect HTTP floor" is the same POST written directly with \`HttpClient\` +
-\`Schema\` (bench/src/floor.ts). "±" is a standard error over the rounds (p50, CPU) or, in the stubbed rows, the
-gap between the two best passes.
+options through a \`ManagedRuntime\` (the SDK switches the platform's \`http.client\` span off for its requests and
+opens its own per attempt); "tracer off" adds \`Layer.setTracerEnabled(false)\`: neither of the SDK's two spans.
+"NodeHttpClient.layerUndici" is \`@effect/platform-node\`'s undici client (\`makeUndici\` over a new undici
+\`Agent\`; the stubbed rows use \`makeUndici\` over a \`MockAgent\`). The "Effect HTTP floor" is the same POST
+written directly with \`HttpClient\` + \`Schema\` (bench/src/floor.ts). "±" is a standard error over the rounds (p50,
+CPU) or, in the stubbed rows, the gap between the two best passes.
 
 ## Goals
 

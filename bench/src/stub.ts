@@ -16,6 +16,8 @@ export interface StubTask {
   readonly key: string
   readonly group: StubGroup
   readonly name: string
+  /** A synchronous component (no `runPromise`): the harness row is not part of its price. */
+  readonly sync?: true
   /** Mean CPU µs per call over batches of 25 (the lowest of the passes); p50 / p99 are over the batches. */
   readonly mean: number
   /**
@@ -57,6 +59,7 @@ const pass = async (order: ReadonlyArray<StubTaskDef>): Promise<Map<string, Stub
       key: def.key,
       group: def.group,
       name: def.name,
+      ...(def.sync ? { sync: def.sync } : {}),
       spread: 0,
       mean: result.latency.mean * 1000,
       p50: result.latency.p50 * 1000,

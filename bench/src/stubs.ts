@@ -8,11 +8,13 @@
  *   `FetchHttpClient` does with what `fetch` resolves: a `ReadableStream` body of one chunk, with `Content-Length`
  *   (`length`), without it (`stream`: chunked), or without it and with `Content-Encoding: gzip` over the already
  *   decompressed body (`gzip`: what `fetch` delivers for a compressed answer);
- * - `mockAgent(shape)`: an undici `MockAgent`, for the undici transports (`UndiciHttpClient.make`,
- *   `NodeHttpClient.makeUndici`): undici's own request path and body stream, no socket.
+ * - `mockAgent(shape)`: an undici `MockAgent` under `NodeHttpClient.makeUndici` (the recommended transport's client):
+ *   undici's own request path and body stream (a Node `Readable`), no socket.
+ *
+ * The components are written as the client writes them: its public calls directly, its internal mechanisms
+ * (timeout, retry driver, attempt span, body read) as replicated in mechanisms.ts.
  */
 import { ActorTokens, ClerkClient, ClerkError } from "@effect-clerk/client"
-import * as UndiciHttpClient from "@effect-clerk/client/UndiciHttpClient"
 import { ActorToken } from "@effect-clerk/schema"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Cookies from "@effect/platform/Cookies"
@@ -25,17 +27,21 @@ import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Runtime from "effect/Runtime"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { MockAgent } from "undici"
 import { clerkApiVersion, createBodyJson, createdJson, createParams, secretKey } from "./fixtures.js"
 import { floorCreate } from "./floor.js"
+import { attemptSpan, nestedDeeperThan, readBody, readStream, retryAfterFailure, timeoutFail } from "./mechanisms.js"
 
 /** The API URL of every stubbed call (nothing is sent there). */
 const stubApiUrl = "https://api.clerk.com"
@@ -129,6 +135,8 @@ export interface StubTaskDef {
   readonly key: string
   readonly group: StubGroup
   readonly name: string
+  /** A synchronous component: no `runPromise`, so the harness row is not part of its price. */
+  readonly sync?: true
   readonly run: () => unknown
 }
 
@@ -141,9 +149,6 @@ const sdkRuntime = (httpClient: HttpClient.HttpClient, options: Partial<ClerkCli
   )
 const floorRuntime = (httpClient: HttpClient.HttpClient) =>
   ManagedRuntime.make(Layer.succeed(HttpClient.HttpClient, httpClient))
-const noHttpSpan = {
-  transformClient: (client: HttpClient.HttpClient) => HttpClient.withTracerDisabledWhen(client, () => true)
-}
 const sdkCreate = (runtime: ReturnType<typeof sdkRuntime>) => () => runtime.runPromise(ActorTokens.create(createParams))
 const floorCall = (runtime: ReturnType<typeof floorRuntime>) => () =>
   runtime.runPromise(floorCreate(stubApiUrl, secretKey, createParams))
@@ -151,25 +156,24 @@ const floorCall = (runtime: ReturnType<typeof floorRuntime>) => () =>
 const mockLength = mockAgent("length")
 const mockChunked = mockAgent("chunked")
 
-// Components, written as the client writes them (ActorTokens.ts, ClerkClient.ts, internal/http.ts).
-const encodeCreate = Schema.encodeUnknown(ActorToken.CreateActorTokenParams)
-const decodeToken = Schema.decodeUnknown(ActorToken.ActorToken)
-const redactedKey = Redacted.make(secretKey)
+// Components, written as the client writes them (internal/actorTokens.ts, ClerkClient.ts, internal/http.ts; the
+// internal mechanisms from mechanisms.ts).
+const encodeCreate = Schema.encodeUnknownEither(ActorToken.CreateActorTokenParams)
+const decodeToken = Schema.decodeUnknownEither(ActorToken.ActorToken)
+/** The client unwraps the key once, when its layer is built, into the headers every request carries. */
+const clientHeaders = Headers.fromInput({
+  authorization: `Bearer ${Redacted.value(Redacted.make(secretKey))}`,
+  "clerk-api-version": clerkApiVersion,
+  "user-agent": "bench",
+  accept: "application/json"
+})
 const buildRequest = (body: unknown) =>
-  HttpClientRequest.post("/actor_tokens").pipe(
-    HttpClientRequest.bodyUnsafeJson(body),
-    HttpClientRequest.prependUrl(`${stubApiUrl}/v1`),
-    HttpClientRequest.bearerToken(redactedKey),
-    HttpClientRequest.setHeaders({
-      "Clerk-API-Version": clerkApiVersion,
-      "User-Agent": "bench",
-      Accept: "application/json"
-    })
+  HttpClientRequest.bodyUnsafeJson(
+    HttpClientRequest.make("POST")(`${stubApiUrl}/v1/actor_tokens`, { headers: clientHeaders }),
+    body
   )
-const wireBody = Effect.runSync(encodeCreate(createParams))
+const wireBody = Either.getOrThrow(encodeCreate(createParams))
 const request = buildRequest(wireBody)
-const readByStream = (response: HttpClientResponse.HttpClientResponse) =>
-  Stream.runFoldWhile(response.stream, 0, () => true, (size, chunk) => size + chunk.length)
 const readText = (response: HttpClientResponse.HttpClientResponse) => response.text
 const retrySchedule = Schedule.exponential(Duration.millis(250), 2).pipe(
   Schedule.union(Schedule.spaced(Duration.seconds(8))),
@@ -179,15 +183,20 @@ const retrySchedule = Schedule.exponential(Duration.millis(250), 2).pipe(
   Schedule.intersect(Schedule.recurs(2)),
   Schedule.whileInput((error: ClerkError.ClerkError) => error._tag === "ClerkServerError")
 )
+const succeeds = Effect.void as Effect.Effect<void, ClerkError.ClerkError>
 const emptyFn = Effect.fn("Bench.empty")(function*() {})
+const timeout = Duration.seconds(10)
 const timeoutError = () => new ClerkError.ClerkTransportError({ reason: "Timeout", message: "timeout" })
-const cannedNoSpan = HttpClient.withTracerDisabledWhen(canned, () => true)
-const webNoSpan = (shape: WebShape) => HttpClient.withTracerDisabledWhen(web(shape), () => true)
+/** The platform's span switched off for each request, as the client does for its transport. */
+const tracerOffPerRequest = (client: HttpClient.HttpClient) => HttpClient.withTracerDisabledWhen(client, () => true)
+/** The default runtime with the tracer off: the platform skips its span without a per-request switch. */
+const tracerOffRuntime = Runtime.setFiberRef(Runtime.defaultRuntime, FiberRef.currentTracerEnabled, false)
 const execute = <A>(
   client: HttpClient.HttpClient,
-  read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>
+  read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>,
+  runtime: Runtime.Runtime<never> = Runtime.defaultRuntime
 ) =>
-() => Effect.runPromise(Effect.flatMap(client.execute(request), read))
+() => Runtime.runPromise(runtime, Effect.flatMap(client.execute(request), read))
 
 const webShapeNames: Record<WebShape, string> = {
   length: "with Content-Length",
@@ -202,6 +211,33 @@ const rawMockHeaders = {
   "content-type": "application/json"
 }
 
+/** The three body reads of a transport's response without `Content-Length`: the platform's, the fold, the client's. */
+const bodyReads = (
+  prefix: string,
+  client: HttpClient.HttpClient,
+  what: string,
+  loop: string
+): ReadonlyArray<StubTaskDef> => [
+  {
+    key: `${prefix}-text`,
+    group: "component",
+    name: `execute (${what}) + body read as \`text\` (the platform's)`,
+    run: execute(client, readText)
+  },
+  {
+    key: `${prefix}-fold`,
+    group: "component",
+    name: `execute (${what}) + body read as an Effect \`Stream\` fold (bounded)`,
+    run: execute(client, readStream)
+  },
+  {
+    key: `${prefix}-loop`,
+    group: "component",
+    name: `execute (${what}) + body read, ${loop} loop (the client's)`,
+    run: execute(client, readBody)
+  }
+]
+
 export const stubTasks: ReadonlyArray<StubTaskDef> = [
   // components
   {
@@ -210,89 +246,98 @@ export const stubTasks: ReadonlyArray<StubTaskDef> = [
     name: "harness: runPromise(Effect.void)",
     run: () => Effect.runPromise(Effect.void)
   },
-  { key: "fn-span", group: "component", name: "Effect.fn span (empty body)", run: () => Effect.runPromise(emptyFn()) },
+  {
+    key: "fn-span",
+    group: "component",
+    name: "Effect.fn operation span (empty body)",
+    run: () => Effect.runPromise(emptyFn())
+  },
+  {
+    key: "attempt-span",
+    group: "component",
+    name: "per-attempt span (the client's own Effect.useSpan: 4 attributes, status set on success)",
+    run: () => Effect.runPromise(attemptSpan(Effect.succeed({ status: 200 })))
+  },
   {
     key: "encode",
     group: "component",
-    name: "encode params (Schema)",
-    run: () => Effect.runPromise(encodeCreate(createParams, { onExcessProperty: "error" }))
+    name: "encode params (Schema.encodeUnknownEither, sync)",
+    sync: true,
+    run: () => encodeCreate(createParams, { onExcessProperty: "error" })
   },
   {
     key: "build",
     group: "component",
-    name: "build request (post, JSON body, URL, headers)",
+    name: "build request (the client's: URL, prebuilt headers holding the unwrapped Redacted key, JSON body)",
+    sync: true,
     run: () => buildRequest(wireBody)
-  },
-  {
-    key: "canned-stream",
-    group: "component",
-    name: "execute (canned) + read body as Stream fold, http.client span off",
-    run: execute(cannedNoSpan, readByStream)
-  },
-  {
-    key: "canned-stream-span",
-    group: "component",
-    name: "execute (canned) + read body as Stream fold, http.client span on",
-    run: execute(canned, readByStream)
-  },
-  {
-    key: "canned-text",
-    group: "component",
-    name: "execute (canned) + read body as text, http.client span off",
-    run: execute(cannedNoSpan, readText)
-  },
-  {
-    key: "web-length-text",
-    group: "component",
-    name: "execute (fromWeb, Content-Length) + text, http.client span off",
-    run: execute(webNoSpan("length"), readText)
-  },
-  {
-    key: "web-stream-fold",
-    group: "component",
-    name: "execute (fromWeb, no Content-Length) + Stream fold, http.client span off",
-    run: execute(webNoSpan("stream"), readByStream)
-  },
-  {
-    key: "web-stream-text",
-    group: "component",
-    name: "execute (fromWeb, no Content-Length) + text, http.client span off",
-    run: execute(webNoSpan("stream"), readText)
-  },
-  {
-    key: "timeout",
-    group: "component",
-    name: "timeout wrapper (Effect.timeoutFail)",
-    run: () =>
-      Effect.runPromise(Effect.timeoutFail(Effect.void, { duration: Duration.seconds(10), onTimeout: timeoutError }))
-  },
-  {
-    key: "retry",
-    group: "component",
-    name: "retry wrapper (Effect.retry, the client's schedule shape)",
-    run: () => Effect.runPromise(Effect.retry(Effect.void as Effect.Effect<void, ClerkError.ClerkError>, retrySchedule))
   },
   {
     key: "decode",
     group: "component",
-    name: "decode (JSON.parse + Schema ActorToken)",
-    run: () =>
-      Effect.runPromise(
-        Effect.suspend(() => decodeToken(JSON.parse(createdJson), { errors: "all", onExcessProperty: "ignore" }))
-      )
+    name: "decode (JSON.parse + depth check + Schema.decodeUnknownEither ActorToken, sync)",
+    sync: true,
+    run: () => {
+      const json: unknown = JSON.parse(createdJson)
+      if (nestedDeeperThan(json, 40)) throw new Error("too deep")
+      return decodeToken(json, { errors: "all", onExcessProperty: "ignore" })
+    }
+  },
+  {
+    key: "execute-span",
+    group: "component",
+    name: "execute (canned) + text, the platform's http.client span on",
+    run: execute(canned, readText)
+  },
+  {
+    key: "execute-nospan",
+    group: "component",
+    name: "execute (canned) + text, platform tracer switched off per request (withTracerDisabledWhen, the client's)",
+    run: execute(tracerOffPerRequest(canned), readText)
+  },
+  {
+    key: "execute-notracer",
+    group: "component",
+    name: "execute (canned) + text, tracer off in the runtime (no per-request switch)",
+    run: execute(canned, readText, tracerOffRuntime)
+  },
+  ...bodyReads("web-stream", tracerOffPerRequest(web("stream")), "fromWeb, no Content-Length", "web ReadableStream"),
+  ...bodyReads(
+    "mock-chunked",
+    tracerOffPerRequest(NodeHttpClient.makeUndici(mockChunked)),
+    "makeUndici over MockAgent, no Content-Length",
+    "Node Readable"
+  ),
+  {
+    key: "timeout",
+    group: "component",
+    name: "timeout, Effect.timeoutFail (the client's on any other clock, e.g. a TestClock)",
+    run: () => Effect.runPromise(Effect.timeoutFail(Effect.void, { duration: timeout, onTimeout: timeoutError }))
+  },
+  {
+    key: "timeout-client",
+    group: "component",
+    name: "timeout (the client's: fork + timer on the live clock)",
+    run: () => Effect.runPromise(timeoutFail(Effect.void, timeout, Duration.toMillis(timeout), timeoutError))
+  },
+  {
+    key: "retry",
+    group: "component",
+    name: "Effect.retry (the client's schedule shape), first attempt succeeds",
+    run: () => Effect.runPromise(Effect.retry(succeeds, retrySchedule))
+  },
+  {
+    key: "retry-client",
+    group: "component",
+    name: "retry driver built only after a failure (the client's), first attempt succeeds",
+    run: () => Effect.runPromise(retryAfterFailure(succeeds, retrySchedule))
   },
   // whole calls, canned response
   { key: "sdk", group: "canned", name: "SDK create, default", run: sdkCreate(sdkRuntime(canned)) },
   {
-    key: "sdk-nospan",
-    group: "canned",
-    name: "SDK create, http.client span off",
-    run: sdkCreate(sdkRuntime(canned, noHttpSpan))
-  },
-  {
     key: "sdk-notracer",
     group: "canned",
-    name: "SDK create, tracer off",
+    name: "SDK create, tracer off (Layer.setTracerEnabled(false): neither of its two spans)",
     run: sdkCreate(sdkRuntime(canned, {}, false))
   },
   {
@@ -300,18 +345,6 @@ export const stubTasks: ReadonlyArray<StubTaskDef> = [
     group: "canned",
     name: "SDK create, maxRetries 0",
     run: sdkCreate(sdkRuntime(canned, { maxRetries: 0 }))
-  },
-  {
-    key: "sdk-noretries-nospan",
-    group: "canned",
-    name: "SDK create, maxRetries 0 + http.client span off",
-    run: sdkCreate(sdkRuntime(canned, { maxRetries: 0, ...noHttpSpan }))
-  },
-  {
-    key: "sdk-noretries-notracer",
-    group: "canned",
-    name: "SDK create, maxRetries 0 + tracer off",
-    run: sdkCreate(sdkRuntime(canned, { maxRetries: 0 }, false))
   },
   {
     key: "sdk-ratelimit",
@@ -340,7 +373,7 @@ export const stubTasks: ReadonlyArray<StubTaskDef> = [
       run: kind === "sdk" ? sdkCreate(sdkRuntime(web(shape))) : floorCall(floorRuntime(web(shape)))
     }))
   ),
-  // whole calls, undici MockAgent (the undici transports' own request and body path)
+  // whole calls, undici MockAgent (the recommended transport's own request and body path)
   {
     key: "raw-mock",
     group: "mock",
@@ -356,29 +389,22 @@ export const stubTasks: ReadonlyArray<StubTaskDef> = [
       return response.body.json()
     }
   },
-  ...(["undici", "node-undici"] as const).flatMap((transport): ReadonlyArray<StubTaskDef> => {
-    const over = (agent: MockAgent) =>
-      transport === "undici" ? UndiciHttpClient.make(agent) : NodeHttpClient.makeUndici(agent)
-    const label = transport === "undici" ? "UndiciHttpClient" : "NodeHttpClient.makeUndici"
-    return [
-      {
-        key: `sdk-mock-${transport}`,
-        group: "mock",
-        name: `SDK create, ${label} over MockAgent`,
-        run: sdkCreate(sdkRuntime(over(mockLength)))
-      },
-      {
-        key: `sdk-mock-${transport}-chunked`,
-        group: "mock",
-        name: `SDK create, ${label} over MockAgent, no Content-Length`,
-        run: sdkCreate(sdkRuntime(over(mockChunked)))
-      },
-      {
-        key: `floor-mock-${transport}`,
-        group: "mock",
-        name: `floor create, ${label} over MockAgent`,
-        run: floorCall(floorRuntime(over(mockLength)))
-      }
-    ]
-  })
+  {
+    key: "sdk-mock-node-undici",
+    group: "mock",
+    name: "SDK create, NodeHttpClient.makeUndici over MockAgent",
+    run: sdkCreate(sdkRuntime(NodeHttpClient.makeUndici(mockLength)))
+  },
+  {
+    key: "sdk-mock-node-undici-chunked",
+    group: "mock",
+    name: "SDK create, NodeHttpClient.makeUndici over MockAgent, no Content-Length",
+    run: sdkCreate(sdkRuntime(NodeHttpClient.makeUndici(mockChunked)))
+  },
+  {
+    key: "floor-mock-node-undici",
+    group: "mock",
+    name: "floor create, NodeHttpClient.makeUndici over MockAgent",
+    run: floorCall(floorRuntime(NodeHttpClient.makeUndici(mockLength)))
+  }
 ]
