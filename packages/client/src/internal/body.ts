@@ -167,7 +167,13 @@ interface Accumulator {
   tooLarge: boolean
 }
 
-const readStream = (
+/**
+ * @internal
+ * The bounded Effect `Stream` fold: the fallback for a response of another shape (and, in the bench, the price of
+ * what the loops replaced).
+ * @public
+ */
+export const readStream = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<Body, HttpClientError.ResponseError> =>
   response.stream.pipe(

@@ -34,6 +34,7 @@ import * as InternalBody from "./body.js"
 import { issuePaths, nestedDeeperThan } from "./json.js"
 import { maxMetaDepth, maxResponseBytes, maxSuccessDepth } from "./limits.js"
 import type * as InternalRateLimit from "./rateLimit.js"
+import { retryAfterFailure } from "./retry.js"
 import * as InternalTimeout from "./timeout.js"
 
 /** The configured client, as the operations use it: read once when the layer is built. */
@@ -343,26 +344,6 @@ const shareRetryAfter = (settings: Settings, error: AttemptError): Effect.Effect
   error._tag === "ClerkRateLimited" && error.retryAfter !== undefined
     ? settings.rateLimit.blockFor(Duration.min(error.retryAfter, settings.maxRetryAfter))
     : Effect.void
-
-/**
- * Runs `attempt`, and only once it has failed, the retry schedule with that failure as its first input: a call that
- * succeeds at once never builds the schedule's driver. (A plain `Effect.retry` builds it for every call: 6 µs of the
- * stubbed call's CPU against 1 µs for this, with a noise of 0.4 µs; bench/RESULTS.md, "retry driver".)
- */
-const retryAfterFailure = <A>(
-  attempt: Effect.Effect<A, AttemptError>,
-  schedule: Schedule.Schedule<unknown, AttemptError>
-): Effect.Effect<A, AttemptError> =>
-  Effect.catchAll(attempt, (first) =>
-    Effect.flatMap(Schedule.driver(schedule), (driver) => {
-      const next = (error: AttemptError): Effect.Effect<A, AttemptError> =>
-        Effect.matchEffect(driver.next(error), {
-          // The schedule is done (no retry left, or the error is not retryable): the last error stands.
-          onFailure: () => Effect.fail(error),
-          onSuccess: () => Effect.catchAll(attempt, next)
-        })
-      return next(first)
-    }))
 
 /** The one way operations reach Clerk: built once per client, from its settings. */
 export const makeExecute = (settings: Settings): Execute => {

@@ -16,11 +16,11 @@ const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
 /** The longest delay `setTimeout` takes; a longer timeout never fires, as with the live clock's sleep. */
 const maxTimerMillis = 2 ** 31 - 1
 
-const onLiveClock = <A, E, E1>(
-  self: Effect.Effect<A, E>,
+const onLiveClock = <A, E, E1, R>(
+  self: Effect.Effect<A, E, R>,
   millis: number,
   onTimeout: () => E1
-): Effect.Effect<A, E | E1> =>
+): Effect.Effect<A, E | E1, R> =>
   Effect.flatMap(Effect.fork(self), (child) =>
     Effect.async<A, E | E1>((resume) => {
       let settled = false
@@ -44,12 +44,12 @@ const onLiveClock = <A, E, E1>(
     }))
 
 /** @internal `self`, failing with `onTimeout()` (and interrupted) if it takes longer than `duration`. */
-export const timeoutFail = <A, E, E1>(
-  self: Effect.Effect<A, E>,
+export const timeoutFail = <A, E, E1, R>(
+  self: Effect.Effect<A, E, R>,
   duration: Duration.Duration,
   millis: number,
   onTimeout: () => E1
-): Effect.Effect<A, E | E1> =>
+): Effect.Effect<A, E | E1, R> =>
   Effect.clockWith((clock) =>
     clock === liveClock ? onLiveClock(self, millis, onTimeout) : Effect.timeoutFail(self, { duration, onTimeout })
   )
