@@ -361,7 +361,6 @@ export const makeExecute = (settings: Settings): Execute => {
       const request = call.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, call.body)
       const spanName = `http.client ${call.method}`
       let attempts = 0
-      let lastStatus: number | undefined
       const attempt = Effect.suspend(() => {
         const number = ++attempts
         return Effect.useSpan(
@@ -377,14 +376,20 @@ export const makeExecute = (settings: Settings): Execute => {
             }
           },
           (span) => {
+            // The operation's span (the caller's `Effect.fn`) is told the attempts and the last status as they happen.
+            const operation = Option.isSome(span.parent) && span.parent.value._tag === "Span"
+              ? span.parent.value
+              : undefined
+            operation?.attribute("clerk.operation", call.operation)
+            operation?.attribute("clerk.attempts", number)
             const traced = settings.propagateTraceContext
               ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
               : request
             const send = sendNow(settings, traced)
             return (take === Effect.void ? send : Effect.zipRight(take, send)).pipe(
               Effect.flatMap((raw) => {
-                lastStatus = raw.status
                 span.attribute("http.response.status_code", raw.status)
+                operation?.attribute("http.response.status_code", raw.status)
                 return raw.status >= 200 && raw.status <= 299
                   ? Effect.succeed(raw)
                   : Effect.clockWith((clock) => Effect.fail(statusError(raw, clock.unsafeCurrentTimeMillis())))
@@ -400,18 +405,8 @@ export const makeExecute = (settings: Settings): Execute => {
           }
         )
       })
-      const annotate = () =>
-        Effect.annotateCurrentSpan({
-          "clerk.operation": call.operation,
-          "clerk.attempts": attempts,
-          ...(lastStatus === undefined ? {} : { "http.response.status_code": lastStatus })
-        })
       return retryAfterFailure(attempt, call.idempotent ? schedules.idempotent : schedules.notIdempotent).pipe(
-        Effect.flatMap((raw) => decodeSuccess(call, raw)),
-        Effect.matchCauseEffect({
-          onSuccess: (value) => Effect.as(Effect.suspend(annotate), value),
-          onFailure: (cause) => Effect.zipRight(Effect.suspend(annotate), Effect.failCause(cause))
-        })
+        Effect.flatMap((raw) => decodeSuccess(call, raw))
       )
     })
 }

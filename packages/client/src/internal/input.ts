@@ -36,6 +36,18 @@ export const check = <A>(
  * overflow the stack.
  */
 export const claimsIssue = (value: unknown): string | undefined => {
+  // The common case: a plain object of plain values (`{ sub, ticket: "T-1" }`) has nothing to walk.
+  if (typeof value === "object" && value !== null && Json.isPlainJson(value) && !Array.isArray(value)) {
+    let flat = true
+    for (const key in value) {
+      const child = (value as Record<string, unknown>)[key]
+      if (typeof child === "object" && child !== null) {
+        flat = false
+        break
+      }
+    }
+    if (flat) return undefined
+  }
   const stack: Array<
     { readonly value: unknown; readonly path: string; readonly depth: number; ancestors: ReadonlySet<object> }
   > = [

@@ -6,12 +6,22 @@ import type * as ParseResult from "effect/ParseResult"
 
 /** Whether `value` holds an object or array more than `limit` levels down (a scalar is at level 0). */
 export const nestedDeeperThan = (value: unknown, limit: number): boolean => {
-  const stack: Array<readonly [unknown, number]> = [[value, 0]]
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!
+  // Two parallel stacks: no allocation per visited value, only for the containers' own values.
+  const values: Array<unknown> = [value]
+  const depths: Array<number> = [0]
+  while (values.length > 0) {
+    const current = values.pop()
+    const depth = depths.pop()!
     if (typeof current !== "object" || current === null) continue
     if (depth >= limit) return true
-    for (const child of Object.values(current)) stack.push([child, depth + 1])
+    for (const key in current) {
+      if (!Object.hasOwn(current, key)) continue
+      const child = (current as Record<string, unknown>)[key]
+      if (typeof child === "object" && child !== null) {
+        values.push(child)
+        depths.push(depth + 1)
+      }
+    }
   }
   return false
 }
