@@ -302,17 +302,7 @@ export const ClerkStatusError: Schema.Union<[
   ClerkUnexpectedStatus
 )
 
-const statusTags: ReadonlySet<string> = new Set<ClerkStatusError["_tag"]>([
-  "ClerkBadRequest",
-  "ClerkUnauthorized",
-  "ClerkPaymentRequired",
-  "ClerkForbidden",
-  "ClerkNotFound",
-  "ClerkUnprocessableEntity",
-  "ClerkRateLimited",
-  "ClerkServerError",
-  "ClerkUnexpectedStatus"
-])
+const statusTags: ReadonlySet<string> = new Set(ClerkStatusError.members.map((member) => member._tag))
 
 /**
  * Whether a value is a {@link ClerkStatusError}: Clerk answered, with any error status. Checks the tag, so it also
@@ -399,15 +389,7 @@ export const ClerkError: Schema.Union<[
   typeof ClerkDecodeError,
   typeof ClerkRateLimiterUnavailable
 ]> = Schema.Union(
-  ClerkBadRequest,
-  ClerkUnauthorized,
-  ClerkPaymentRequired,
-  ClerkForbidden,
-  ClerkNotFound,
-  ClerkUnprocessableEntity,
-  ClerkRateLimited,
-  ClerkServerError,
-  ClerkUnexpectedStatus,
+  ...ClerkStatusError.members,
   ClerkInvalidInput,
   ClerkTransportError,
   ClerkDecodeError,
