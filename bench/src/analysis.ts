@@ -368,8 +368,9 @@ component alone), ± the sum of the two rows' noises, and where there is one, on
 floor over ${transportLabels["node-undici"]} plus that one mechanism — minus the floor, or the difference of two
 loopback rows), ± two standard errors. The stubbed price misses what suspending and resuming around real I/O costs
 (the timeout and the retry driver really wait there), so for those the loopback figure is the one to believe.
-"switch today" is what a user can turn off without changing the SDK. The client's own mechanisms are replicated in
-bench/src/mechanisms.ts from its internal modules, which it does not export.
+"switch today" is what a user can turn off without changing the SDK. The client's own mechanisms (timeout, retry
+driver, body read, depth check) are its real code, imported from its build by bench/src/mechanisms.ts; only the
+per-attempt span is written there as the client writes it.
 
 ${hiddenCost(r)}
 

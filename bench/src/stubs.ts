@@ -11,8 +11,8 @@
  * - `mockAgent(shape)`: an undici `MockAgent` under `NodeHttpClient.makeUndici` (the recommended transport's client):
  *   undici's own request path and body stream (a Node `Readable`), no socket.
  *
- * The components are written as the client writes them: its public calls directly, its internal mechanisms
- * (timeout, retry driver, attempt span, body read) as replicated in mechanisms.ts.
+ * The components are the client's own: its public calls directly, and its internal mechanisms (timeout, retry
+ * driver, body read, depth check) imported from its build by mechanisms.ts (the attempt span written as it writes it).
  */
 import { ActorTokens, ClerkClient, ClerkError } from "@effect-clerk/client"
 import { ActorToken } from "@effect-clerk/schema"
