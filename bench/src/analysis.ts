@@ -335,6 +335,8 @@ const shapeTable = (r: Results): string => {
 
 export const analysis = (r: Results): string => {
   const cpu = (id: ClientId): number => byId(r.create, id)?.cpuPerCall ?? NaN
+  const p50 = (id: ClientId): number => byId(r.create, id)?.p50 ?? NaN
+  const stub = (key: string): number => r.stub.find((task) => task.key === key)?.mean ?? NaN
   const rec = transportLabels[recommended]
   const sdkRec = idOf("sdk", recommended)
   const index = r.bundles["sdk-index"]
@@ -393,6 +395,16 @@ ${shapeTable(r)}
   standard errors on the loopback, five comparisons at once; ± the summed noises stubbed): create CPU −14 ± 25 µs per
   call, create p50 −8 ± 16 µs, revoke CPU +50 ± 62 µs per call, req/s at c16 −14 ± 502, and the MockAgent and floor
   measures likewise; measured on 2026-11-30 before the copy was removed.
+- **What stands between the SDK and the latency goals: the Effect HTTP floor.** The same create written directly on
+  \`HttpClient\` + \`Schema\` answers over ${rec} at ${x(p50("floor-node-undici") / p50("clerk-backend"))} @clerk/backend's
+  p50, and the SDK at ${x(p50(sdkRec) / p50("floor-node-undici"))} of that floor; over \`FetchHttpClient\` the floor is at
+  ${x(p50("floor-fetch") / p50("clerk-backend"))} and the SDK at ${x(p50("sdk-fetch") / p50("floor-fetch"))} of it. With the
+  network stubbed the floor costs ${us(stub("floor"))} µs of CPU per call and the SDK ${us(stub("sdk"))} µs, yet on a
+  loopback call the floor over ${rec} uses ${us(cpu("floor-node-undici") - cpu("raw-undici"))} µs more CPU than raw
+  undici: the difference is the Effect runtime around real I/O (a fiber suspended and resumed at each asynchronous step
+  of the platform's client, an \`AbortController\` and a \`FinalizationRegistry\` entry per request), which the SDK
+  can only stay level with, not remove, on Effect 3. Revoking pays it the same; @clerk/backend's revoke is cheaper than
+  its create (no body to build), the SDK's is not.
 - **Bundle.** ${
     index && floorIndex && deep && floorDeep
       ? `The README program adds ${signedKb(index.gzipped - floorIndex.gzipped)} gzipped over the same program on the
@@ -403,7 +415,9 @@ ${shapeTable(r)}
       } for the SDK program and ${
         signedKb(floorIndex.gzipped - floorDeep.gzipped)
       } for the floor's: through \`export * as Effect from …\` re-exports esbuild keeps whole namespaces instead of the
-  members used.${
+  members used. What the SDK adds is its own code (the service holds every operation, so sessions and impersonations
+  come with a create-only program), the \`Layer\` and \`Config\` modules its layers are built with (the floor program
+  uses neither), and the schema-checked options; none of it can be left out of a program that builds the client.${
         clerkBundle
           ? ` @clerk/backend's one-call program is ${
             (clerkBundle.gzipped / 1024).toFixed(1)
