@@ -396,9 +396,15 @@ ${shapeTable(r)}
   call, create p50 −8 ± 16 µs, revoke CPU +50 ± 62 µs per call, req/s at c16 −14 ± 502, and the MockAgent and floor
   measures likewise; measured on 2026-11-30 before the copy was removed.
 - **What stands between the SDK and the latency goals: the Effect HTTP floor.** The same create written directly on
-  \`HttpClient\` + \`Schema\` answers over ${rec} at ${x(p50("floor-node-undici") / p50("clerk-backend"))} @clerk/backend's
-  p50, and the SDK at ${x(p50(sdkRec) / p50("floor-node-undici"))} of that floor; over \`FetchHttpClient\` the floor is at
-  ${x(p50("floor-fetch") / p50("clerk-backend"))} and the SDK at ${x(p50("sdk-fetch") / p50("floor-fetch"))} of it. With the
+  \`HttpClient\` + \`Schema\` answers over ${rec} at ${
+    x(p50("floor-node-undici") / p50("clerk-backend"))
+  } @clerk/backend's
+  p50, and the SDK at ${
+    x(p50(sdkRec) / p50("floor-node-undici"))
+  } of that floor; over \`FetchHttpClient\` the floor is at
+  ${x(p50("floor-fetch") / p50("clerk-backend"))} and the SDK at ${
+    x(p50("sdk-fetch") / p50("floor-fetch"))
+  } of it. With the
   network stubbed the floor costs ${us(stub("floor"))} µs of CPU per call and the SDK ${us(stub("sdk"))} µs, yet on a
   loopback call the floor over ${rec} uses ${us(cpu("floor-node-undici") - cpu("raw-undici"))} µs more CPU than raw
   undici: the difference is the Effect runtime around real I/O (a fiber suspended and resumed at each asynchronous step
