@@ -375,15 +375,7 @@ export type ClerkError =
  * @category errors
  */
 export const ClerkError: Schema.Union<[
-  typeof ClerkBadRequest,
-  typeof ClerkUnauthorized,
-  typeof ClerkPaymentRequired,
-  typeof ClerkForbidden,
-  typeof ClerkNotFound,
-  typeof ClerkUnprocessableEntity,
-  typeof ClerkRateLimited,
-  typeof ClerkServerError,
-  typeof ClerkUnexpectedStatus,
+  ...typeof ClerkStatusError.members,
   typeof ClerkInvalidInput,
   typeof ClerkTransportError,
   typeof ClerkDecodeError,
