@@ -18,11 +18,14 @@ const encodeClerkErrors = Schema.encodeSync(ClerkErrors.ClerkErrors)
 
 // What a value becomes after a trip over the wire: encoded, sent as JSON, decoded. Arbitraries are mapped through
 // it so every generated value survives the wire unchanged (JSON has no `-0`, no `undefined`, and a `__proto__` key
-// is not kept by the schemas), and a round-trip property can compare with plain equality.
+// is not kept by the schemas), and a round-trip property can compare with plain equality. The reviver drops
+// `__proto__` keys at every depth: a record whose values are `Unknown` keeps nested objects as they are, so one
+// nested below it would survive this trip and still be lost by a schema that rebuilds the object further on.
+const dropProtoKeys = (key: string, value: unknown): unknown => key === "__proto__" ? undefined : value
 const overTheWire = <A, I>(schema: Schema.Schema<A, I>) => {
   const encode = Schema.encodeSync(schema)
   const decode = Schema.decodeUnknownSync(schema)
-  return (value: A): A => decode(JSON.parse(JSON.stringify(encode(value))))
+  return (value: A): A => decode(JSON.parse(JSON.stringify(encode(value)), dropProtoKeys))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
