@@ -53,25 +53,3 @@ export type ClerkErrorBody = typeof ClerkErrorBody.Type
  * @category models
  */
 export type ClerkErrorBodyJson = typeof ClerkErrorBody.Encoded
-
-/**
- * @deprecated Renamed {@link ClerkErrorBody}: the name was one letter from the client's `ClerkError` union.
- * @alias
- * @since 0.1.0
- * @category schemas
- */
-export const ClerkErrors: typeof ClerkErrorBody = ClerkErrorBody
-
-/**
- * @deprecated Renamed {@link ClerkErrorBody}.
- * @since 0.1.0
- * @category models
- */
-export type ClerkErrors = ClerkErrorBody
-
-/**
- * @deprecated Renamed {@link ClerkErrorBodyJson}.
- * @since 0.1.0
- * @category models
- */
-export type ClerkErrorsJson = ClerkErrorBodyJson

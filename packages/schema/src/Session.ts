@@ -32,23 +32,17 @@ export const SessionStatus = Schema.Literal(
 export type SessionStatus = typeof SessionStatus.Type
 
 /**
- * The statuses the session list can be filtered by (every {@link SessionStatus} but `pending`).
+ * The statuses the session list can be filtered by: every {@link SessionStatus} but `pending`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
-export const SessionListStatus = Schema.Literal(
-  "abandoned",
-  "active",
-  "ended",
-  "expired",
-  "removed",
-  "replaced",
-  "revoked"
+export const SessionListStatus: Schema.SchemaClass<Exclude<SessionStatus, "pending">> = Schema.Literal(
+  ...SessionStatus.literals.filter((status): status is Exclude<SessionStatus, "pending"> => status !== "pending")
 ).annotations({ identifier: "SessionListStatus" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type SessionListStatus = typeof SessionListStatus.Type

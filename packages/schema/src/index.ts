@@ -21,12 +21,6 @@ export * as ActorToken from "./ActorToken.js"
 export * as ClerkErrorBody from "./ClerkErrorBody.js"
 
 /**
- * @deprecated Renamed `ClerkErrorBody`; this namespace holds the same schemas.
- * @since 0.1.0
- */
-export * as ClerkErrors from "./ClerkErrors.js"
-
-/**
  * @since 0.1.0
  */
 export * as Ids from "./Ids.js"
