@@ -86,7 +86,7 @@ export interface Options {
 /**
  * The actor-token operations of the service; `ActorTokens.create` / `ActorTokens.revoke` call them.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ActorTokensApi {
@@ -100,7 +100,7 @@ export interface ActorTokensApi {
  * The session operations of the service; `Sessions.list` / `get` / `revoke` call them, and `Sessions.stream` and
  * `Impersonations` are built on them.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface SessionsApi {

@@ -3,7 +3,7 @@
  * it. List, read and revoke them here; `Impersonations` builds the whole workflow on these operations. Accessors of
  * the `ClerkClient` in context: `Sessions.list(params)` runs `clerkClient.sessions.list(params)`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type { Session } from "@effect-clerk/schema"
 import * as Chunk from "effect/Chunk"
@@ -17,7 +17,7 @@ import type { ClerkError } from "./ClerkError.js"
  * The query of {@link list}, as plain values checked when the effect runs: at least one of `userId` and `clientId`;
  * ids of 1–128 `[A-Za-z0-9_-]`; `limit` 1–500 (Clerk answers 10 when it is left out); `offset` ≥ 0.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ListParams {
@@ -36,7 +36,7 @@ export interface ListParams {
 /**
  * The query of {@link stream}: {@link ListParams} without the paging, which the stream does itself.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type StreamParams = Omit<ListParams, "limit" | "offset">
@@ -59,7 +59,7 @@ export type StreamParams = Omit<ListParams, "limit" | "offset">
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const list = (params: ListParams): Effect.Effect<Session.SessionList, ClerkError, ClerkClient> =>
@@ -77,7 +77,7 @@ export const list = (params: ListParams): Effect.Effect<Session.SessionList, Cle
  *   Sessions.get(sessionId).pipe(Effect.map((session) => session.actor?.["sub"]))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const get = (sessionId: string): Effect.Effect<Session.Session, ClerkError, ClerkClient> =>
@@ -97,7 +97,7 @@ export const get = (sessionId: string): Effect.Effect<Session.Session, ClerkErro
  * const program = Sessions.revoke("sess_123").pipe(Effect.tap((session) => Effect.log(session.status)))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const revoke = (sessionId: string): Effect.Effect<Session.Session, ClerkError, ClerkClient> =>
@@ -106,7 +106,7 @@ export const revoke = (sessionId: string): Effect.Effect<Session.Session, ClerkE
 /**
  * The page size {@link stream} asks for: the largest the session list serves.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const pageSize = 500
@@ -127,7 +127,7 @@ export const pageSize = 500
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category streams
  */
 export const stream = (params: StreamParams): Stream.Stream<Session.Session, ClerkError, ClerkClient> =>

@@ -16,7 +16,7 @@ export * as Actor from "./Actor.js"
 export * as ActorToken from "./ActorToken.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as ClerkErrorBody from "./ClerkErrorBody.js"
 
@@ -31,6 +31,6 @@ export * as Ids from "./Ids.js"
 export * as Json from "./Json.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Session from "./Session.js"

@@ -131,7 +131,7 @@ export class EmulatorConfigError extends Schema.TaggedError<EmulatorConfigError>
  * sign-in, which is not an impersonation (`actor` defaults to `null`). Unset times default to: `createdAt` now,
  * `lastActiveAt` = `createdAt`, `expireAt` 7 days and `abandonAt` 30 days after `createdAt`; unset ids are random.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface SeedSessionParams {
@@ -253,7 +253,7 @@ export class TicketRejected extends Schema.TaggedError<TicketRejected>()("Ticket
  * Why a session could not be seeded or touched: `NotFound` (no session has the id), `NotActive` (touching a session
  * that is no longer active), `InvalidParams` (seed params that break a rule), `DuplicateId` (a seeded id in use).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class SessionRejected extends Schema.TaggedError<SessionRejected>()("SessionRejected", {

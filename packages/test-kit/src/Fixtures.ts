@@ -86,7 +86,7 @@ export const actorTokenJson: FastCheck.Arbitrary<ActorToken.ActorTokenJson> = ac
 /**
  * Sessions as the client decodes them (values that survive the wire unchanged): impersonated or not, any status.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category arbitraries
  */
 export const session: FastCheck.Arbitrary<Session.Session> = Arbitrary.make(Session.Session).map(
@@ -96,7 +96,7 @@ export const session: FastCheck.Arbitrary<Session.Session> = Arbitrary.make(Sess
 /**
  * Sessions as Clerk sends them (wire JSON).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category arbitraries
  */
 export const sessionJson: FastCheck.Arbitrary<Session.SessionJson> = session.map((value) =>

@@ -131,7 +131,7 @@ export const actorToken = (
 /**
  * A session, as the domain value `Session.Session`, with fields defaulting to an active impersonated session.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category replies
  */
 export const sessionValue = (
@@ -154,7 +154,7 @@ export const sessionValue = (
 /**
  * A 200 with a session's wire JSON (see {@link sessionValue} for the defaults).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category replies
  */
 export const session = (
@@ -166,7 +166,7 @@ export const session = (
  * A 200 with a page of the session list: `{ data, total_count }` (what Clerk answers to `paginated=true`) when
  * `totalCount` is given, else the bare array.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category replies
  */
 export const sessionList = (
