@@ -1,6 +1,6 @@
 import { type ClerkClient, type ClerkError, Sessions } from "@effect-clerk/client"
 import { Ids } from "@effect-clerk/schema"
-import { Emulator, Mock } from "@effect-clerk/test-kit"
+import { type Emulator, Mock } from "@effect-clerk/test-kit"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Stream, TestClock } from "effect"
 

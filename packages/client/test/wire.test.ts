@@ -69,7 +69,9 @@ describe("headers", () => {
       yield* ActorTokens.revoke("act_1")
       const [create, revoke] = yield* sentRequests
       for (const request of [create!, revoke!]) {
-        expect(request.authorization && Redacted.value(request.authorization)).toBe(`Bearer ${Emulator.defaultSecretKey}`)
+        expect(request.authorization && Redacted.value(request.authorization)).toBe(
+          `Bearer ${Emulator.defaultSecretKey}`
+        )
         expect(request.headers["authorization"]).toBe("<redacted>")
         expect(request.headers["clerk-api-version"]).toBe("2026-05-12")
         expect(request.headers["user-agent"]).toBe(`@effect-clerk/client/${packageVersion}`)

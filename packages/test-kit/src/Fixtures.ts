@@ -109,9 +109,9 @@ export const sessionJson: FastCheck.Arbitrary<Session.SessionJson> = session.map
  * @since 0.1.0
  * @category arbitraries
  */
-export const clerkErrorBody: FastCheck.Arbitrary<ClerkErrorBody.ClerkErrorBody> = Arbitrary.make(ClerkErrorBody.ClerkErrorBody).map(
-  overTheWire(ClerkErrorBody.ClerkErrorBody)
-)
+export const clerkErrorBody: FastCheck.Arbitrary<ClerkErrorBody.ClerkErrorBody> = Arbitrary.make(
+  ClerkErrorBody.ClerkErrorBody
+).map(overTheWire(ClerkErrorBody.ClerkErrorBody))
 
 /**
  * Clerk error bodies as Clerk sends them (wire JSON).

@@ -41,9 +41,13 @@ describe("arbitraries", () => {
     expect(encodeToken(decodeToken(json))).toEqual(json)
   })
 
-  it.prop("clerkErrorBodyJson decodes as a ClerkErrorBody and encodes back unchanged", [Fixtures.clerkErrorBodyJson], ([json]) => {
-    expect(encodeErrors(decodeErrors(json))).toEqual(json)
-  })
+  it.prop(
+    "clerkErrorBodyJson decodes as a ClerkErrorBody and encodes back unchanged",
+    [Fixtures.clerkErrorBodyJson],
+    ([json]) => {
+      expect(encodeErrors(decodeErrors(json))).toEqual(json)
+    }
+  )
 
   it.prop("createParams survive the wire: encoded, sent as JSON, decoded", [Fixtures.createParams], ([params]) => {
     expect(decodeParams(overJson(encodeParams(params)))).toEqual(params)

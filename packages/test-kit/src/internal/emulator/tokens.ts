@@ -3,7 +3,7 @@
  * `(tokens, now, input) => [result, tokens]`: the clock (`now`, whole Unix milliseconds) and the random parts (id,
  * ticket) are inputs, so the same inputs always give the same result.
  */
-import { ActorToken, Ids } from "@effect-clerk/schema"
+import { type ActorToken, Ids } from "@effect-clerk/schema"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import type { TicketRejected } from "../../Emulator.js"
