@@ -160,6 +160,7 @@ describe("public types", () => {
       Stream.Stream<Session.Session, ClerkError.ClerkError, ClerkClient.ClerkClient>
     >()
     expectTypeOf<Sessions.StreamParams>().not.toHaveProperty("limit")
+    expectTypeOf<Session.SessionListStatus>().toEqualTypeOf<Exclude<Session.SessionStatus, "pending">>()
     expectTypeOf(Impersonations.active({ userId: "user_1" })).toEqualTypeOf<
       Effect.Effect<ReadonlyArray<Session.Session>, ClerkError.ClerkError, ClerkClient.ClerkClient>
     >()
