@@ -74,7 +74,7 @@ describe("rate-limit ceiling", () => {
       }).pipe(Effect.provide(clientOver(free, { maxRetries: 0 })))
       const freeElapsed = (yield* now) - freeStart
       expect(tally(freeRevoked)).toEqual({ ok: total })
-      const emulator = yield* Emulator.make({ rateLimit: { requests: 2 * limit, window: interval } })
+      const emulator = yield* Emulator.make({ rateLimit: { limit: 2 * limit, interval } })
       const rateLimit = { limit, interval }
 
       const created = yield* createAll(total).pipe(Effect.provide(clientOver(emulator, { rateLimit, maxRetries: 0 })))
@@ -118,7 +118,7 @@ describe("rate-limit ceiling", () => {
     Effect.gen(function*() {
       const total = 1_000
       const perSecond = 200
-      const emulator = yield* Emulator.make({ rateLimit: { requests: perSecond, window: "1 second" } })
+      const emulator = yield* Emulator.make({ rateLimit: { limit: perSecond, interval: "1 second" } })
       const client = clientOver(emulator, { maxRetries: 30 })
 
       const createStart = yield* now

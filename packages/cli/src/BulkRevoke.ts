@@ -15,7 +15,8 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category constants
  */
-export const cannotBeRevokedCode: string = "actor_token_cannot_be_revoked_code"
+export const cannotBeRevokedCode: Extract<ClerkError.KnownCode, "actor_token_cannot_be_revoked_code"> =
+  "actor_token_cannot_be_revoked_code"
 
 /**
  * What happened to one id: `revoked`; `not_pending` (Clerk's 400 `actor_token_cannot_be_revoked_code`: it was

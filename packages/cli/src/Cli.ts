@@ -293,8 +293,7 @@ const footer = HelpDoc.blocks([
       Span.text("CLERK_SECRET_KEY"),
       HelpDoc.p("The Backend API secret key (sk_…). Required unless --emulator; never accepted as a flag.")
     ],
-    [Span.text("CLERK_API_URL"), HelpDoc.p("Base URL of the Backend API (default https://api.clerk.com).")],
-    [Span.text("CLERK_API_VERSION"), HelpDoc.p("The path segment after the URL (default v1).")]
+    [Span.text("CLERK_API_URL"), HelpDoc.p("Base URL of the Backend API (default https://api.clerk.com).")]
   ]),
   HelpDoc.h1("EXIT CODES"),
   HelpDoc.descriptionList([

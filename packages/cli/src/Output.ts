@@ -3,7 +3,7 @@
  * default the process's own streams; provide another {@link Output} to capture what a command prints (a test, a
  * program that embeds `Cli.run`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -11,7 +11,7 @@ import * as Effect from "effect/Effect"
 /**
  * One output stream.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Stream {
@@ -26,7 +26,7 @@ export interface Stream {
 /**
  * The service: stdout and stderr.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Service {
@@ -66,7 +66,7 @@ const fromNodeStream = (stream: NodeJS.WriteStream): Stream => ({
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tags
  */
 export class Output extends Context.Reference<Output>()("@effect-clerk/cli/Output", {

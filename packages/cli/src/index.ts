@@ -26,6 +26,6 @@ export * as CliError from "./CliError.js"
 export * as ExitCode from "./ExitCode.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Output from "./Output.js"

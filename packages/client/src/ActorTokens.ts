@@ -27,37 +27,17 @@ export interface CreateParams {
 }
 
 /**
- * Every way {@link create} can fail: the whole {@link ClerkError} union, since the server can answer any status. The
- * Clerk codes met in practice:
- * - `ClerkUnprocessableEntity`: `form_param_missing`, `form_param_unknown`, `form_param_value_invalid`,
- *   `impersonation_limit_exceeded` (monthly quota used up);
- * - `ClerkPaymentRequired`: impersonation is not on the plan;
- * - `ClerkBadRequest`: `request_body_invalid`, `api_version_invalid`;
- * - `ClerkUnauthorized` / `ClerkForbidden`: a wrong key, or a key not allowed to impersonate;
- * - `ClerkRateLimited`: `too_many_requests`, after the retries allowed by `maxRetries` and `maxRetryAfter`.
- *
- * @since 0.1.0
- * @category errors
- */
-export type CreateActorTokenError = ClerkError
-
-/**
- * Every way {@link revoke} can fail: the whole {@link ClerkError} union. The Clerk codes met in practice:
- * - `ClerkBadRequest`: `actor_token_cannot_be_revoked_code` — the token is `accepted` or already `revoked`;
- * - `ClerkNotFound`: `resource_not_found` — no token with this id;
- * - `ClerkUnauthorized` / `ClerkForbidden`, `ClerkRateLimited`, `ClerkServerError` as for {@link create}.
- *
- * @since 0.1.0
- * @category errors
- */
-export type RevokeActorTokenError = ClerkError
-
-/**
  * Creates an actor token: a one-time sign-in as `userId`, on behalf of `actor.sub`. Extra keys of `actor` become
  * claims of the impersonated session's `act` claim. The token's `url` and `token` are credentials (returned as
  * `Redacted`): hand them only to the impersonator.
  *
  * Never sent twice for an ambiguous failure (5xx, timeout, reset) unless `retryCreateOnAmbiguousFailure` is set.
+ *
+ * It fails with any {@link ClerkError}, since the server can answer any status. The Clerk codes met in practice:
+ * `ClerkUnprocessableEntity` for `form_param_*` and `impersonation_limit_exceeded` (monthly quota used up);
+ * `ClerkPaymentRequired` when impersonation is not on the plan; `ClerkBadRequest` for `request_body_invalid` and
+ * `api_version_invalid`; `ClerkUnauthorized` / `ClerkForbidden` for a wrong key or one not allowed to impersonate;
+ * `ClerkRateLimited` (`too_many_requests`) after the retries allowed by `maxRetries` and `maxRetryAfter`.
  *
  * @example
  * ```ts
@@ -79,7 +59,7 @@ export type RevokeActorTokenError = ClerkError
  */
 export const create = (
   params: CreateParams
-): Effect.Effect<ActorToken.ActorToken, CreateActorTokenError, ClerkClient> =>
+): Effect.Effect<ActorToken.ActorToken, ClerkError, ClerkClient> =>
   Effect.flatMap(ClerkClient, (client) => client.actorTokens.create(params))
 
 /**
@@ -87,7 +67,8 @@ export const create = (
  * (`actor_token_cannot_be_revoked_code`); to end an accepted impersonation, revoke its session instead.
  *
  * The id is checked first: anything that is not 1–128 of `[A-Za-z0-9_-]` fails with `ClerkInvalidInput` and no
- * request is sent. Revoking is safe to repeat, so it is retried after 429, 5xx, timeouts and transport failures.
+ * request is sent. Revoking is safe to repeat, so it is retried after 429, 5xx, timeouts and transport failures. It fails
+ * with any {@link ClerkError}; `ClerkNotFound` (`resource_not_found`) when no token has this id.
  *
  * @example
  * ```ts
@@ -105,5 +86,5 @@ export const create = (
  */
 export const revoke = (
   actorTokenId: string
-): Effect.Effect<ActorToken.ActorToken, RevokeActorTokenError, ClerkClient> =>
+): Effect.Effect<ActorToken.ActorToken, ClerkError, ClerkClient> =>
   Effect.flatMap(ClerkClient, (client) => client.actorTokens.revoke(actorTokenId))

@@ -18,15 +18,15 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
-import type { CreateActorTokenError, CreateParams, RevokeActorTokenError } from "./ActorTokens.js"
-import type { ClerkConfigError } from "./ClerkError.js"
+import type { CreateParams } from "./ActorTokens.js"
+import type { ClerkConfigError, ClerkError } from "./ClerkError.js"
 import * as InternalActorTokens from "./internal/actorTokens.js"
 import * as InternalConfig from "./internal/config.js"
 import * as InternalHttp from "./internal/http.js"
 import * as InternalRateLimit from "./internal/rateLimit.js"
 import * as InternalSessions from "./internal/sessions.js"
 import { version } from "./internal/version.js"
-import type { GetSessionError, ListParams, ListSessionsError, RevokeSessionError } from "./Sessions.js"
+import type { ListParams } from "./Sessions.js"
 import { SharedRateLimiter } from "./SharedRateLimiter.js"
 
 /**
@@ -38,10 +38,11 @@ import { SharedRateLimiter } from "./SharedRateLimiter.js"
 export interface Options {
   /** The Backend API secret key (`sk_test_…` / `sk_live_…`). Kept `Redacted`; it only ever reaches the header. */
   readonly secretKey: Redacted.Redacted<string>
-  /** Default `https://api.clerk.com`. Must be https, except on loopback (`localhost`, `127.0.0.0/8`, `[::1]`). */
+  /**
+   * Default `https://api.clerk.com`; requests go to `${apiUrl}/v1/…`. Must be https, except on loopback (`localhost`,
+   * `127.0.0.0/8`, `[::1]`).
+   */
   readonly apiUrl?: string | URL | undefined
-  /** The path segment after `apiUrl`, default `v1`: requests go to `${apiUrl}/${apiVersion}/…`. */
-  readonly apiVersion?: string | undefined
   /** The `Clerk-API-Version` header, default `2026-05-12` (the version this client was written against). */
   readonly clerkApiVersion?: string | undefined
   /** How many times a failed attempt may be retried, default `2`; `0` disables retries. */
@@ -85,30 +86,30 @@ export interface Options {
 /**
  * The actor-token operations of the service; `ActorTokens.create` / `ActorTokens.revoke` call them.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ActorTokensApi {
   /** See `ActorTokens.create`. */
-  readonly create: (params: CreateParams) => Effect.Effect<ActorToken.ActorToken, CreateActorTokenError>
+  readonly create: (params: CreateParams) => Effect.Effect<ActorToken.ActorToken, ClerkError>
   /** See `ActorTokens.revoke`. */
-  readonly revoke: (actorTokenId: string) => Effect.Effect<ActorToken.ActorToken, RevokeActorTokenError>
+  readonly revoke: (actorTokenId: string) => Effect.Effect<ActorToken.ActorToken, ClerkError>
 }
 
 /**
  * The session operations of the service; `Sessions.list` / `get` / `revoke` call them, and `Sessions.stream` and
  * `Impersonations` are built on them.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface SessionsApi {
   /** See `Sessions.list`. */
-  readonly list: (params: ListParams) => Effect.Effect<Session.SessionList, ListSessionsError>
+  readonly list: (params: ListParams) => Effect.Effect<Session.SessionList, ClerkError>
   /** See `Sessions.get`. */
-  readonly get: (sessionId: string) => Effect.Effect<Session.Session, GetSessionError>
+  readonly get: (sessionId: string) => Effect.Effect<Session.Session, ClerkError>
   /** See `Sessions.revoke`. */
-  readonly revoke: (sessionId: string) => Effect.Effect<Session.Session, RevokeSessionError>
+  readonly revoke: (sessionId: string) => Effect.Effect<Session.Session, ClerkError>
 }
 
 /**
@@ -213,8 +214,8 @@ export const layer = (options: Options): Layer.Layer<ClerkClient, ClerkConfigErr
 
 /**
  * The options of {@link layerConfig}: each one a plain value or a `Config` of your own (another variable name, a
- * secrets store, …). `secretKey` defaults to `Config.redacted("CLERK_SECRET_KEY")`, `apiUrl` and `apiVersion` to the
- * optional `CLERK_API_URL` and `CLERK_API_VERSION`; every other option to its default.
+ * secrets store, …). `secretKey` defaults to `Config.redacted("CLERK_SECRET_KEY")`, `apiUrl` to the optional
+ * `CLERK_API_URL`; every other option to its default.
  *
  * @since 0.1.0
  * @category models
@@ -226,16 +227,15 @@ export type ConfigOptions = {
 const optionalString = (name: string): Config.Config<string | undefined> =>
   Config.string(name).pipe(Config.option, Config.map(Option.getOrUndefined))
 
-const configDefaults: { readonly [K in "secretKey" | "apiUrl" | "apiVersion"]-?: Config.Config<Options[K]> } = {
+const configDefaults: { readonly [K in "secretKey" | "apiUrl"]-?: Config.Config<Options[K]> } = {
   secretKey: Config.redacted("CLERK_SECRET_KEY"),
-  apiUrl: optionalString("CLERK_API_URL"),
-  apiVersion: optionalString("CLERK_API_VERSION")
+  apiUrl: optionalString("CLERK_API_URL")
 }
 
 /**
  * Like {@link layer}, with options read from `Config`: by default the names `@clerk/backend` users already have,
- * `CLERK_SECRET_KEY` (required, read as `Redacted`), `CLERK_API_URL` and `CLERK_API_VERSION` (optional). Any option
- * may be given as a plain value or as a `Config` of your own.
+ * `CLERK_SECRET_KEY` (required, read as `Redacted`) and `CLERK_API_URL` (optional). Any option may be given as a
+ * plain value or as a `Config` of your own.
  *
  * @example
  * ```ts
@@ -243,7 +243,7 @@ const configDefaults: { readonly [K in "secretKey" | "apiUrl" | "apiVersion"]-?:
  * import { FetchHttpClient } from "@effect/platform"
  * import { Config, Layer } from "effect"
  *
- * // CLERK_SECRET_KEY, CLERK_API_URL, CLERK_API_VERSION, and three retries.
+ * // CLERK_SECRET_KEY, CLERK_API_URL, and three retries.
  * const ClerkLive = ClerkClient.layerConfig({ maxRetries: 3 }).pipe(Layer.provide(FetchHttpClient.layer))
  *
  * // The key under another name, and the retry count from the environment too.

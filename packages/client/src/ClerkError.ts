@@ -12,7 +12,7 @@ import * as Schema from "effect/Schema"
 /**
  * The error codes Clerk documents for the operations of this client, as sent in `errors[].code`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category codes
  */
 export const KnownCode = Schema.Literal(
@@ -38,7 +38,7 @@ export const KnownCode = Schema.Literal(
 )
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category codes
  */
 export type KnownCode = typeof KnownCode.Type
@@ -47,7 +47,7 @@ export type KnownCode = typeof KnownCode.Type
  * A Clerk error code: one of the {@link KnownCode}s (completed by your editor), or any other string, for codes Clerk
  * adds later.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category codes
  */
 export type Code = KnownCode | (string & {})
@@ -229,13 +229,13 @@ export class ClerkDecodeError extends Schema.TaggedError<ClerkDecodeError>()("Cl
  * - `Unreachable`: there is no connection to its store (down, refused, not yet reconnected).
  * - `Failed`: the store answered with an error (out of memory, read-only replica, wrong password, …).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export const RateLimiterFailureReason = Schema.Literal("Timeout", "Unreachable", "Failed")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export type RateLimiterFailureReason = typeof RateLimiterFailureReason.Type
@@ -246,7 +246,7 @@ export type RateLimiterFailureReason = typeof RateLimiterFailureReason.Type
  * default). No request was sent. The client does not retry it: the next call asks the limiter again. The message
  * never holds the store's address or password.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class ClerkRateLimiterUnavailable
@@ -277,7 +277,7 @@ export type ClerkStatusError =
 /**
  * The schema of every {@link ClerkStatusError}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export const ClerkStatusError: Schema.Union<[
@@ -319,7 +319,7 @@ const statusTags: ReadonlySet<string> = new Set(ClerkStatusError.members.map((me
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category guards
  */
 export const isClerkStatusError = (u: unknown): u is ClerkStatusError =>
@@ -343,7 +343,7 @@ export const isClerkStatusError = (u: unknown): u is ClerkStatusError =>
  *   )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category guards
  */
 export const hasCode: {

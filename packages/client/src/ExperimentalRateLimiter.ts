@@ -7,7 +7,7 @@
  * A deep import: only programs that import it load `@effect/experimental` (an optional peer dependency,
  * `npm install @effect/experimental@^0.61.1`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as RateLimiter from "@effect/experimental/RateLimiter"
 import type * as Duration from "effect/Duration"
@@ -23,7 +23,7 @@ import * as SharedRateLimiter from "./SharedRateLimiter.js"
 /**
  * The options of {@link make}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options {
@@ -41,7 +41,7 @@ const storeFailed = (): ClerkRateLimiterUnavailable =>
 /**
  * Builds the service over the `RateLimiter` in context.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = (
@@ -80,7 +80,7 @@ export const make = (
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layer = (
@@ -105,7 +105,7 @@ export const layer = (
  * }).pipe(Layer.provide(ExperimentalRateLimiter.layerMemory), Layer.provide(FetchHttpClient.layer))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerMemory: Layer.Layer<SharedRateLimiter.SharedRateLimiter> = layer().pipe(

@@ -3,7 +3,7 @@
  * ({@link end}), and stop the one an actor token started, whatever state the token is in ({@link stop}). Built on
  * the `ClerkClient`'s `actorTokens` and `sessions` operations, so a stubbed client stubs these too.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type { ActorToken, Session } from "@effect-clerk/schema"
 import * as Data from "effect/Data"
@@ -20,7 +20,7 @@ import * as Sessions from "./Sessions.js"
 /**
  * Whose impersonations: the impersonated user's id and, optionally, only those by one impersonator (`actor.sub`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ActiveParams {
@@ -33,7 +33,7 @@ export interface ActiveParams {
 /**
  * The options of {@link end}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface EndParams extends ActiveParams {
@@ -44,7 +44,7 @@ export interface EndParams extends ActiveParams {
 /**
  * A session {@link end} could not revoke, and why.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface EndFailure {
@@ -55,7 +55,7 @@ export interface EndFailure {
 /**
  * What {@link end} did with each impersonated session it found.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface EndResult {
@@ -74,7 +74,7 @@ export interface EndResult {
  * - `SessionsEnded`: the token had been used (accepted); the sessions it started are ended (see {@link EndResult}).
  * - `AlreadyRevoked`: the token was revoked before (as the caller's copy says): nothing to do, nothing sent.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type StopResult = Data.TaggedEnum<{
@@ -86,7 +86,7 @@ export type StopResult = Data.TaggedEnum<{
 /**
  * The constructors and matchers of {@link StopResult}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export const StopResult: Data.TaggedEnum.Constructor<StopResult> = Data.taggedEnum<StopResult>()
@@ -119,7 +119,7 @@ const activeWhere = (
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const active: (
@@ -179,7 +179,7 @@ const checkConcurrency = (concurrency: number | undefined): Effect.Effect<number
  *   )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const end: (params: EndParams) => Effect.Effect<EndResult, ClerkError, ClerkClient> = Effect.fn(
@@ -219,7 +219,7 @@ const startedBy = (token: ActorToken.ActorToken) => (session: Session.Session): 
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
 export const stop: (

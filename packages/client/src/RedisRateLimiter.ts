@@ -27,7 +27,7 @@
  * A deep import: only programs that import it load `@effect/experimental` and `ioredis`, both optional peer
  * dependencies (`npm install @effect/experimental@^0.61.1 ioredis@^5`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as RedisStore from "@effect/experimental/RateLimiter/Redis"
@@ -52,7 +52,7 @@ import * as SharedRateLimiter from "./SharedRateLimiter.js"
 /**
  * The options of {@link layer}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options {
@@ -73,7 +73,7 @@ export interface Options {
  * The default key prefix: an instance's counter is `effect-clerk:rate-limit:<key>:<generation>`, its block
  * `effect-clerk:rate-limit:<key>:blocked` and its generation `effect-clerk:rate-limit:<key>:generation`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const defaultPrefix: string = "effect-clerk:rate-limit:"
@@ -205,7 +205,7 @@ const redisBlocks = (redis: Redis, prefix: string): InternalShared.Blocks => {
  * Builds the service: connects to Redis (waiting at most `timeout`; a Redis that is down then makes the calls fail or
  * go on, as `onUnavailable` says), and closes its connections when the scope closes.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = (
@@ -299,7 +299,7 @@ export const make = (
  * Effect.runPromise(program.pipe(Effect.provide(ClerkLive)))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<SharedRateLimiter.SharedRateLimiter, ClerkConfigError> =>
@@ -309,7 +309,7 @@ export const layer = (options: Options): Layer.Layer<SharedRateLimiter.SharedRat
  * The options of {@link layerConfig}: each a plain value or a `Config`. `url` defaults to
  * `Config.redacted("CLERK_RATE_LIMIT_REDIS_URL")`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ConfigOptions = {
@@ -334,7 +334,7 @@ export type ConfigOptions = {
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (

@@ -3,7 +3,7 @@
  * it. List, read and revoke them here; `Impersonations` builds the whole workflow on these operations. Accessors of
  * the `ClerkClient` in context: `Sessions.list(params)` runs `clerkClient.sessions.list(params)`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type { Session } from "@effect-clerk/schema"
 import * as Chunk from "effect/Chunk"
@@ -17,7 +17,7 @@ import type { ClerkError } from "./ClerkError.js"
  * The query of {@link list}, as plain values checked when the effect runs: at least one of `userId` and `clientId`;
  * ids of 1–128 `[A-Za-z0-9_-]`; `limit` 1–500 (Clerk answers 10 when it is left out); `offset` ≥ 0.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ListParams {
@@ -36,42 +36,16 @@ export interface ListParams {
 /**
  * The query of {@link stream}: {@link ListParams} without the paging, which the stream does itself.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type StreamParams = Omit<ListParams, "limit" | "offset">
 
 /**
- * Every way {@link list} can fail: the whole {@link ClerkError} union. In practice `ClerkInvalidInput` for a query
- * refused before sending, `ClerkUnprocessableEntity` (`form_param_*`) and `ClerkBadRequest` for one Clerk refused.
- *
- * @since 0.2.0
- * @category errors
- */
-export type ListSessionsError = ClerkError
-
-/**
- * Every way {@link get} can fail: the whole {@link ClerkError} union; `ClerkNotFound` (`resource_not_found`) for an
- * unknown id.
- *
- * @since 0.2.0
- * @category errors
- */
-export type GetSessionError = ClerkError
-
-/**
- * Every way {@link revoke} can fail: the whole {@link ClerkError} union; `ClerkNotFound` for an unknown id, and a
- * `ClerkBadRequest` when the session can no longer be revoked.
- *
- * @since 0.2.0
- * @category errors
- */
-export type RevokeSessionError = ClerkError
-
-/**
  * One page of sessions, newest first, with `totalCount` (the matches over every page) when the server says. The
  * query is checked before anything is sent: a missing `userId` / `clientId`, a `limit` outside 1–500 or an id that
- * is not an id fails with `ClerkInvalidInput` and no request. Retried like every read.
+ * is not an id fails with `ClerkInvalidInput` and no request. Retried like every read. It fails with any
+ * {@link ClerkError}; a query Clerk refuses gives `ClerkUnprocessableEntity` (`form_param_*`) or `ClerkBadRequest`.
  *
  * @example
  * ```ts
@@ -85,14 +59,14 @@ export type RevokeSessionError = ClerkError
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
-export const list = (params: ListParams): Effect.Effect<Session.SessionList, ListSessionsError, ClerkClient> =>
+export const list = (params: ListParams): Effect.Effect<Session.SessionList, ClerkError, ClerkClient> =>
   Effect.flatMap(ClerkClient, (client) => client.sessions.list(params))
 
 /**
- * One session by id.
+ * One session by id. It fails with any {@link ClerkError}; `ClerkNotFound` (`resource_not_found`) for an unknown id.
  *
  * @example
  * ```ts
@@ -103,15 +77,17 @@ export const list = (params: ListParams): Effect.Effect<Session.SessionList, Lis
  *   Sessions.get(sessionId).pipe(Effect.map((session) => session.actor?.["sub"]))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
-export const get = (sessionId: string): Effect.Effect<Session.Session, GetSessionError, ClerkClient> =>
+export const get = (sessionId: string): Effect.Effect<Session.Session, ClerkError, ClerkClient> =>
   Effect.flatMap(ClerkClient, (client) => client.sessions.get(sessionId))
 
 /**
  * Revokes a session: it answers with the session, `status: "revoked"`, and whoever used it must sign in again.
  * Revoking is safe to repeat, so it is retried after 429, 5xx, timeouts and transport failures, like a token revoke.
+ * It fails with any {@link ClerkError}; `ClerkNotFound` for an unknown id, `ClerkBadRequest` for a session that can no
+ * longer be revoked.
  *
  * @example
  * ```ts
@@ -121,16 +97,16 @@ export const get = (sessionId: string): Effect.Effect<Session.Session, GetSessio
  * const program = Sessions.revoke("sess_123").pipe(Effect.tap((session) => Effect.log(session.status)))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category operations
  */
-export const revoke = (sessionId: string): Effect.Effect<Session.Session, RevokeSessionError, ClerkClient> =>
+export const revoke = (sessionId: string): Effect.Effect<Session.Session, ClerkError, ClerkClient> =>
   Effect.flatMap(ClerkClient, (client) => client.sessions.revoke(sessionId))
 
 /**
  * The page size {@link stream} asks for: the largest the session list serves.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const pageSize = 500
@@ -151,10 +127,10 @@ export const pageSize = 500
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category streams
  */
-export const stream = (params: StreamParams): Stream.Stream<Session.Session, ListSessionsError, ClerkClient> =>
+export const stream = (params: StreamParams): Stream.Stream<Session.Session, ClerkError, ClerkClient> =>
   Stream.unwrap(Effect.map(ClerkClient, (client) => {
     const seen = new Set<string>()
     return Stream.paginateChunkEffect(

@@ -16,7 +16,7 @@
  * through `@effect/experimental`'s Redis store) and `@effect-clerk/client/ExperimentalRateLimiter` (any
  * `@effect/experimental` `RateLimiter`, e.g. its memory store).
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
@@ -30,7 +30,7 @@ import type { ClerkRateLimiterUnavailable } from "./ClerkError.js"
  * - `"continue"`: the call goes on under the client's in-process limit only (the full `rateLimit` for this process
  *   alone), and a warning is logged once, then again only after the shared limiter has worked in between.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type OnUnavailable = "fail" | "continue"
@@ -38,7 +38,7 @@ export type OnUnavailable = "fail" | "continue"
 /**
  * What the client asks of the limiter for one attempt.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ConsumeOptions {
@@ -53,7 +53,7 @@ export interface ConsumeOptions {
 /**
  * The block on a Clerk instance's key.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface State {
@@ -72,7 +72,7 @@ export interface State {
  * For each attempt the client consumes a permit under `<key>:<generation>`, then reads the {@link State}: it waits
  * out a block, and takes a new permit when the generation has changed meanwhile.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Service {
@@ -109,7 +109,7 @@ export interface Service {
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tags
  */
 export class SharedRateLimiter

@@ -21,16 +21,16 @@ export * as ClerkClient from "./ClerkClient.js"
 export * as ClerkError from "./ClerkError.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Impersonations from "./Impersonations.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Sessions from "./Sessions.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as SharedRateLimiter from "./SharedRateLimiter.js"

@@ -32,21 +32,21 @@ export const created = ActorTokens.create({
 assertType<
   Equals<
     typeof created,
-    Effect.Effect<ActorToken.ActorToken, ActorTokens.CreateActorTokenError, ClerkClient.ClerkClient>
+    Effect.Effect<ActorToken.ActorToken, ClerkError.ClerkError, ClerkClient.ClerkClient>
   >
 >()
 const revoked = ActorTokens.revoke("act_1")
 assertType<
   Equals<
     typeof revoked,
-    Effect.Effect<ActorToken.ActorToken, ActorTokens.RevokeActorTokenError, ClerkClient.ClerkClient>
+    Effect.Effect<ActorToken.ActorToken, ClerkError.ClerkError, ClerkClient.ClerkClient>
   >
 >()
 
 // A program a consumer writes: handle one error by tag, provide the layers, run.
 export const program: Effect.Effect<
   string,
-  Exclude<ActorTokens.RevokeActorTokenError, ClerkError.ClerkBadRequest> | ClerkError.ClerkConfigError
+  Exclude<ClerkError.ClerkError, ClerkError.ClerkBadRequest> | ClerkError.ClerkConfigError
 > = revoked.pipe(
   Effect.map((token) => token.status),
   Effect.catchTag("ClerkBadRequest", (error) => Effect.succeed(`not pending: ${error.errors[0]?.code ?? "?"}`)),

@@ -1,5 +1,5 @@
 import { ActorTokens, ClerkClient } from "@effect-clerk/client"
-import { Mock } from "@effect-clerk/test-kit"
+import { Emulator, Mock } from "@effect-clerk/test-kit"
 import { HttpClient } from "@effect/platform"
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Cause, Clock, Duration, Effect, Exit, Fiber, Layer, Random, Redacted, TestClock } from "effect"
@@ -47,7 +47,7 @@ const backoffWaits = (seed: string) =>
     const { httpClient } = yield* Mock.make({ revoke: Mock.respond(503) })
     const times: Array<number> = []
     const timed = HttpClient.tapRequest(httpClient, () => Effect.map(Clock.currentTimeMillis, (t) => times.push(t)))
-    const client = ClerkClient.layer({ secretKey: Redacted.make(Mock.defaultSecretKey), maxRetries: 2 }).pipe(
+    const client = ClerkClient.layer({ secretKey: Redacted.make(Emulator.defaultSecretKey), maxRetries: 2 }).pipe(
       Layer.provide(Layer.succeed(HttpClient.HttpClient, timed))
     )
     const fiber = yield* ActorTokens.revoke("act_1").pipe(

@@ -125,12 +125,11 @@ describe("ClerkClient.layerConfig with Configs of your own", () => {
     Effect.gen(function*() {
       const { exit, requests } = yield* revokeWith({ maxRetries: 0 }, {
         CLERK_SECRET_KEY: "sk_test_default_names",
-        CLERK_API_URL: "http://127.0.0.1:4012",
-        CLERK_API_VERSION: "v9"
+        CLERK_API_URL: "http://127.0.0.1:4012"
       })
       expect(exit._tag).toBe("Failure")
       expect(requests).toHaveLength(1)
-      expect(requests[0]!.path).toBe("/v9/actor_tokens/act_1/revoke")
+      expect(requests[0]!.path).toBe("/v1/actor_tokens/act_1/revoke")
       expect(requests[0]!.authorization && Redacted.value(requests[0]!.authorization)).toBe(
         "Bearer sk_test_default_names"
       )

@@ -1,6 +1,6 @@
 import { type ClerkClient, type ClerkError, Sessions } from "@effect-clerk/client"
 import { Ids } from "@effect-clerk/schema"
-import { Mock } from "@effect-clerk/test-kit"
+import { type Emulator, Mock } from "@effect-clerk/test-kit"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Stream, TestClock } from "effect"
 
@@ -149,7 +149,7 @@ describe("every status, for every session operation", () => {
     [409, "ClerkUnexpectedStatus"]
   ] as const
   const operations: ReadonlyArray<
-    readonly [string, Mock.Route, Effect.Effect<unknown, ClerkError.ClerkError, ClerkClient.ClerkClient>]
+    readonly [string, Emulator.Operation, Effect.Effect<unknown, ClerkError.ClerkError, ClerkClient.ClerkClient>]
   > = [
     ["list", "listSessions", Sessions.list({ userId: "user_1" })],
     ["get", "getSession", Sessions.get("sess_1")],

@@ -33,18 +33,16 @@ describe("public types", () => {
   it("create: ActorToken, its exact error union, requires ClerkClient", () => {
     const effect = ActorTokens.create({ userId: "user_1", actor: { sub: "user_2" } })
     expectTypeOf(effect).toEqualTypeOf<
-      Effect.Effect<ActorToken.ActorToken, ActorTokens.CreateActorTokenError, ClerkClient.ClerkClient>
+      Effect.Effect<ActorToken.ActorToken, ClerkError.ClerkError, ClerkClient.ClerkClient>
     >()
-    expectTypeOf<Tag<ActorTokens.CreateActorTokenError>>().toEqualTypeOf<Every>()
-    expectTypeOf<ActorTokens.CreateActorTokenError>().toEqualTypeOf<ClerkError.ClerkError>()
+    expectTypeOf<Tag<ClerkError.ClerkError>>().toEqualTypeOf<Every>()
   })
 
   it("revoke: takes a plain string, exact error union, requires ClerkClient", () => {
     expectTypeOf(ActorTokens.revoke).parameter(0).toEqualTypeOf<string>()
     expectTypeOf(ActorTokens.revoke("act_1")).toEqualTypeOf<
-      Effect.Effect<ActorToken.ActorToken, ActorTokens.RevokeActorTokenError, ClerkClient.ClerkClient>
+      Effect.Effect<ActorToken.ActorToken, ClerkError.ClerkError, ClerkClient.ClerkClient>
     >()
-    expectTypeOf<Tag<ActorTokens.RevokeActorTokenError>>().toEqualTypeOf<Every>()
   })
 
   it("create params are plain values, with optional durations", () => {
@@ -98,10 +96,10 @@ describe("public types", () => {
     expectTypeOf<keyof ClerkClient.Service>().toEqualTypeOf<"actorTokens" | "sessions">()
     expectTypeOf<keyof ClerkClient.Service["sessions"]>().toEqualTypeOf<"list" | "get" | "revoke">()
     expectTypeOf<ClerkClient.Service["actorTokens"]["create"]>().toEqualTypeOf<
-      (params: ActorTokens.CreateParams) => Effect.Effect<ActorToken.ActorToken, ActorTokens.CreateActorTokenError>
+      (params: ActorTokens.CreateParams) => Effect.Effect<ActorToken.ActorToken, ClerkError.ClerkError>
     >()
     expectTypeOf<ClerkClient.Service["actorTokens"]["revoke"]>().toEqualTypeOf<
-      (actorTokenId: string) => Effect.Effect<ActorToken.ActorToken, ActorTokens.RevokeActorTokenError>
+      (actorTokenId: string) => Effect.Effect<ActorToken.ActorToken, ClerkError.ClerkError>
     >()
     expectTypeOf(Client.ClerkClient.of).parameter(0).toEqualTypeOf<ClerkClient.Service>()
   })
@@ -162,6 +160,7 @@ describe("public types", () => {
       Stream.Stream<Session.Session, ClerkError.ClerkError, ClerkClient.ClerkClient>
     >()
     expectTypeOf<Sessions.StreamParams>().not.toHaveProperty("limit")
+    expectTypeOf<Session.SessionListStatus>().toEqualTypeOf<Exclude<Session.SessionStatus, "pending">>()
     expectTypeOf(Impersonations.active({ userId: "user_1" })).toEqualTypeOf<
       Effect.Effect<ReadonlyArray<Session.Session>, ClerkError.ClerkError, ClerkClient.ClerkClient>
     >()

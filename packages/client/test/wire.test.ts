@@ -1,5 +1,5 @@
 import { ActorTokens, ClerkClient } from "@effect-clerk/client"
-import { Mock } from "@effect-clerk/test-kit"
+import { Emulator, Mock } from "@effect-clerk/test-kit"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
@@ -69,7 +69,9 @@ describe("headers", () => {
       yield* ActorTokens.revoke("act_1")
       const [create, revoke] = yield* sentRequests
       for (const request of [create!, revoke!]) {
-        expect(request.authorization && Redacted.value(request.authorization)).toBe(`Bearer ${Mock.defaultSecretKey}`)
+        expect(request.authorization && Redacted.value(request.authorization)).toBe(
+          `Bearer ${Emulator.defaultSecretKey}`
+        )
         expect(request.headers["authorization"]).toBe("<redacted>")
         expect(request.headers["clerk-api-version"]).toBe("2026-05-12")
         expect(request.headers["user-agent"]).toBe(`@effect-clerk/client/${packageVersion}`)
@@ -84,17 +86,16 @@ describe("headers", () => {
     expect(ClerkClient.userAgent).toBe(`@effect-clerk/client/${packageVersion}`)
   })
 
-  it.effect("userAgent, clerkApiVersion, apiUrl path and apiVersion are honoured", () =>
+  it.effect("userAgent, clerkApiVersion and the apiUrl path are honoured", () =>
     Effect.gen(function*() {
       yield* ActorTokens.revoke("act_1")
       const [request] = yield* sentRequests
-      expect(request?.path).toBe("/proxy/clerk/v2/actor_tokens/act_1/revoke")
+      expect(request?.path).toBe("/proxy/clerk/v1/actor_tokens/act_1/revoke")
       expect(request?.headers["user-agent"]).toBe(`support-console/1.2 @effect-clerk/client/${packageVersion}`)
       expect(request?.headers["clerk-api-version"]).toBe("2025-04-10")
     }).pipe(
       Effect.provide(Mock.layer({ revoke: Mock.actorToken() }, {
         apiUrl: "https://gateway.example.com/proxy/clerk/",
-        apiVersion: "v2",
         userAgent: "support-console/1.2",
         clerkApiVersion: "2025-04-10"
       }))

@@ -1,7 +1,7 @@
 /**
  * Clerk's error body: `{ errors: [{ code, message, long_message, meta }], meta, clerk_trace_id }`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 import { JsonObject } from "./Json.js"
@@ -31,7 +31,7 @@ export type ClerkErrorEntry = typeof ClerkErrorEntry.Type
  * The body Clerk sends with an error status. (It is the error *body*; the client's `ClerkError` is the union of the
  * errors a call fails with.)
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const ClerkErrorBody = Schema.Struct({
@@ -41,7 +41,7 @@ export const ClerkErrorBody = Schema.Struct({
 }).annotations({ identifier: "ClerkErrorBody" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ClerkErrorBody = typeof ClerkErrorBody.Type
@@ -49,29 +49,7 @@ export type ClerkErrorBody = typeof ClerkErrorBody.Type
 /**
  * The wire JSON of {@link ClerkErrorBody}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ClerkErrorBodyJson = typeof ClerkErrorBody.Encoded
-
-/**
- * @deprecated Renamed {@link ClerkErrorBody}: the name was one letter from the client's `ClerkError` union.
- * @alias
- * @since 0.1.0
- * @category schemas
- */
-export const ClerkErrors: typeof ClerkErrorBody = ClerkErrorBody
-
-/**
- * @deprecated Renamed {@link ClerkErrorBody}.
- * @since 0.1.0
- * @category models
- */
-export type ClerkErrors = ClerkErrorBody
-
-/**
- * @deprecated Renamed {@link ClerkErrorBodyJson}.
- * @since 0.1.0
- * @category models
- */
-export type ClerkErrorsJson = ClerkErrorBodyJson

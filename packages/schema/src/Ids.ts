@@ -50,13 +50,13 @@ export type UserId = typeof UserId.Type
 /**
  * The id of a session, e.g. `sess_2EL6mQKzeUtoRwGuLZsznyfkIsH`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category ids
  */
 export const SessionId = makeId("SessionId")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category ids
  */
 export type SessionId = typeof SessionId.Type
@@ -64,13 +64,13 @@ export type SessionId = typeof SessionId.Type
 /**
  * The id of a client (a browser or device signed in to the application), e.g. `client_2EL6mQKzeUtoRwGuLZsznyfkIsH`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category ids
  */
 export const ClientId = makeId("ClientId")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category ids
  */
 export type ClientId = typeof ClientId.Type

@@ -2,7 +2,7 @@
  * Sessions: what an accepted actor token becomes. Once the impersonator opens the token's `url`, the impersonation
  * *is* a session of the user whose `actor` is the token's actor; seeing and ending it goes through these schemas.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 import { ClientId, SessionId, UserId } from "./Ids.js"
@@ -11,7 +11,7 @@ import { JsonObject } from "./Json.js"
 /**
  * A session's status, as Clerk sends it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const SessionStatus = Schema.Literal(
@@ -26,29 +26,23 @@ export const SessionStatus = Schema.Literal(
 ).annotations({ identifier: "SessionStatus" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type SessionStatus = typeof SessionStatus.Type
 
 /**
- * The statuses the session list can be filtered by (every {@link SessionStatus} but `pending`).
+ * The statuses the session list can be filtered by: every {@link SessionStatus} but `pending`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
-export const SessionListStatus = Schema.Literal(
-  "abandoned",
-  "active",
-  "ended",
-  "expired",
-  "removed",
-  "replaced",
-  "revoked"
+export const SessionListStatus: Schema.SchemaClass<Exclude<SessionStatus, "pending">> = Schema.Literal(
+  ...SessionStatus.literals.filter((status): status is Exclude<SessionStatus, "pending"> => status !== "pending")
 ).annotations({ identifier: "SessionListStatus" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type SessionListStatus = typeof SessionListStatus.Type
@@ -59,7 +53,7 @@ const optionalField = <S extends Schema.Schema.Any>(schema: S, key: string) =>
 /**
  * Where and on what the session was last active, as far as Clerk knows.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export class SessionActivity extends Schema.Class<SessionActivity>("SessionActivity")({
@@ -77,13 +71,13 @@ export class SessionActivity extends Schema.Class<SessionActivity>("SessionActiv
 /**
  * A task the user must complete before the session is fully active.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const SessionTask = Schema.Struct({ key: Schema.String }).annotations({ identifier: "SessionTask" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type SessionTask = typeof SessionTask.Type
@@ -98,7 +92,7 @@ const timestamp = (key: string) => Schema.propertySignature(Schema.Int).pipe(Sch
  * - Timestamps are integers kept exactly as Clerk sends them (Unix milliseconds).
  * - `latestActivity` may be absent or `null`; unknown fields in a response are ignored.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export class Session extends Schema.Class<Session>("Session")({
@@ -121,7 +115,7 @@ export class Session extends Schema.Class<Session>("Session")({
 /**
  * The wire JSON of a {@link Session}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type SessionJson = typeof Session.Encoded
@@ -135,7 +129,7 @@ const SessionPage = Schema.Struct({
  * One page of the session list. `totalCount` is the number of sessions matching the query over every page, when
  * the server said (it does when asked with `paginated=true`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface SessionList {
@@ -150,7 +144,7 @@ const PaginatedWire = Schema.Struct({ data: Schema.Array(Session), total_count: 
  * `{ "data": [...], "total_count": N }` (the answer to `paginated=true`). Encoding writes the paginated shape when
  * `totalCount` is known, else the bare array.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const SessionList: Schema.Schema<
@@ -165,7 +159,7 @@ export const SessionList: Schema.Schema<
 /**
  * The largest page the session list serves.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const maxListLimit = 500
@@ -174,7 +168,7 @@ export const maxListLimit = 500
  * The query of the session list: at least one of `userId` and `clientId`, ids by the id rule, `limit` 1–500 (Clerk's
  * default 10 when left out), `offset` ≥ 0. The encoded side holds the query parameters' names and values.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const ListSessionsParams = Schema.Struct({
@@ -193,7 +187,7 @@ export const ListSessionsParams = Schema.Struct({
 ).annotations({ identifier: "ListSessionsParams" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ListSessionsParams = typeof ListSessionsParams.Type
@@ -201,7 +195,7 @@ export type ListSessionsParams = typeof ListSessionsParams.Type
 /**
  * The query parameters of the session list, as sent.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ListSessionsQuery = typeof ListSessionsParams.Encoded

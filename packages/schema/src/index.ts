@@ -16,15 +16,9 @@ export * as Actor from "./Actor.js"
 export * as ActorToken from "./ActorToken.js"
 
 /**
- * @since 0.2.0
- */
-export * as ClerkErrorBody from "./ClerkErrorBody.js"
-
-/**
- * @deprecated Renamed `ClerkErrorBody`; this namespace holds the same schemas.
  * @since 0.1.0
  */
-export * as ClerkErrors from "./ClerkErrors.js"
+export * as ClerkErrorBody from "./ClerkErrorBody.js"
 
 /**
  * @since 0.1.0
@@ -37,6 +31,6 @@ export * as Ids from "./Ids.js"
 export * as Json from "./Json.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Session from "./Session.js"

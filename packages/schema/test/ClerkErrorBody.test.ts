@@ -1,4 +1,4 @@
-import { ClerkErrorBody, ClerkErrors } from "@effect-clerk/schema"
+import { ClerkErrorBody } from "@effect-clerk/schema"
 import { describe, expect, it } from "@effect/vitest"
 import { Arbitrary, Either, Schema } from "effect"
 import { hasProtoKey } from "./utils/arbitraries.js"
@@ -117,14 +117,5 @@ describe("encoding ClerkErrorBody.ClerkErrorBody", () => {
 
   it.prop("decodes what it encodes", [arbitraryErrors], ([errors]) => {
     expect(decode(encode(errors))).toEqual(errors)
-  })
-})
-
-describe("the deprecated name ClerkErrors", () => {
-  it("is the same schema as ClerkErrorBody, under the old namespace and the old deep import", async () => {
-    const deep = await import("@effect-clerk/schema/ClerkErrors")
-    expect(ClerkErrors.ClerkErrors).toBe(ClerkErrorBody.ClerkErrorBody)
-    expect(ClerkErrors.ClerkErrorEntry).toBe(ClerkErrorBody.ClerkErrorEntry)
-    expect(deep.ClerkErrors).toBe(ClerkErrorBody.ClerkErrorBody)
   })
 })

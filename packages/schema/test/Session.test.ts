@@ -178,6 +178,15 @@ describe("Session.ListSessionsParams", () => {
     (inlineRefs(p, [], doc) as { name: string }).name
   )
 
+  it("filters by exactly the statuses the spec's status parameter lists: every session status but pending", () => {
+    const statusParameter = (at(`${listOperation}/parameters`, doc) as ReadonlyArray<unknown>)
+      .map((p) => inlineRefs(p, [], doc) as { name: string; schema: { enum?: ReadonlyArray<string> } })
+      .find((p) => p.name === "status")
+    const filterable = Session.SessionStatus.literals.filter(Schema.is(Session.SessionListStatus))
+    expect([...filterable].sort()).toEqual([...(statusParameter?.schema.enum ?? [])].sort())
+    expect(filterable).not.toContain("pending")
+  })
+
   it("encodes to the spec's query parameter names, and decodes them back", () => {
     const params = { userId: "user_1", clientId: "client_1", status: "active", limit: 500, offset: 1000 }
     const query = Either.getOrThrow(encodeParams(params))

@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import type { Session } from "@effect-clerk/schema"
+import type { Json, Session } from "@effect-clerk/schema"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -17,18 +17,16 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
-import { ConnectionReset } from "./internal/emulator/faultResponses.js"
+import type { ConnectionReset, StoredToken } from "./EmulatorModel.js"
 import * as InternalFaults from "./internal/emulator/faults.js"
 import * as InternalOptions from "./internal/emulator/options.js"
-import type { Options, ResolvedOptions } from "./internal/emulator/options.js"
 import * as InternalRouter from "./internal/emulator/router.js"
 import * as InternalSessions from "./internal/emulator/sessions.js"
-import type { SeedSessionParams } from "./internal/emulator/sessions.js"
 import * as InternalState from "./internal/emulator/state.js"
 import type * as InternalTokens from "./internal/emulator/tokens.js"
-import { StoredToken } from "./internal/emulator/tokens.js"
 import * as InternalRandom from "./internal/random.js"
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -63,9 +61,55 @@ export const defaultBaseUrl: string = InternalOptions.defaultBaseUrl
 export const defaultRateLimit: { readonly limit: number; readonly interval: Duration.Duration } =
   InternalOptions.defaultRateLimit
 
-// The options' interfaces are declared, and documented, beside their defaults and the schema that checks them
-// (internal/emulator/options.ts), which then needs nothing from this module.
-export { type Options, type RateLimitOptions, type ResolvedOptions } from "./internal/emulator/options.js"
+/**
+ * The options of {@link make}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The only key accepted as `Authorization: Bearer <key>`; default {@link defaultSecretKey}. */
+  readonly secretKey?: string | Redacted.Redacted<string> | undefined
+  /** The emulator's own address, used in each token's `url`; default {@link defaultBaseUrl}. */
+  readonly baseUrl?: string | URL | undefined
+  /**
+   * A fixed-window rate limit on the Backend API routes, off by default. `{}` is Clerk's 100 requests per 10 s; past
+   * the limit a request is answered 429 `too_many_requests` with `Retry-After` (seconds until the window ends).
+   */
+  readonly rateLimit?: RateLimitOptions | undefined
+  /** Tokens that may be created per calendar month (UTC), then 422 `impersonation_limit_exceeded`. Off by default. */
+  readonly monthlyQuota?: number | undefined
+  /** `false` emulates a plan without impersonation: creating a token answers 402. Default `true`. */
+  readonly impersonationOnPlan?: boolean | undefined
+}
+
+/**
+ * The rate limit of {@link Options}: `limit` requests per `interval`, default 100 per 10 seconds — the names of the
+ * client's `rateLimit` option.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitOptions {
+  /** Requests admitted per interval, a whole number ≥ 1; default 100. */
+  readonly limit?: number | undefined
+  /** The length of the window, finite and above zero; default 10 seconds. */
+  readonly interval?: Duration.DurationInput | undefined
+}
+
+/**
+ * The options as the emulator uses them: checked, with the defaults filled in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ResolvedOptions {
+  readonly secretKey: Redacted.Redacted<string>
+  readonly baseUrl: string
+  readonly rateLimit: Option.Option<{ readonly limit: number; readonly interval: Duration.Duration }>
+  readonly monthlyQuota: Option.Option<number>
+  readonly impersonationOnPlan: boolean
+}
 
 /**
  * The options given to {@link make} were refused; `option` names the offending option.
@@ -82,12 +126,28 @@ export class EmulatorConfigError extends Schema.TaggedError<EmulatorConfigError>
 // models
 // ---------------------------------------------------------------------------------------------------------------
 
-// Declared, and documented, beside the transitions that create it (internal/emulator/tokens.ts): the internal modules
-// then need no value from this one, and import it for types only (no import cycle).
-export { StoredToken }
-
-// Declared, and documented, beside the sessions it seeds (internal/emulator/sessions.ts), for the same reason.
-export { type SeedSessionParams } from "./internal/emulator/sessions.js"
+/**
+ * The parameters of {@link Service.seedSession}: a session of `userId` that did not come from a ticket, e.g. the user's own
+ * sign-in, which is not an impersonation (`actor` defaults to `null`). Unset times default to: `createdAt` now,
+ * `lastActiveAt` = `createdAt`, `expireAt` 7 days and `abandonAt` 30 days after `createdAt`; unset ids are random.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SeedSessionParams {
+  readonly userId: string
+  readonly id?: string | undefined
+  readonly clientId?: string | undefined
+  /** The impersonator's claims (JSON values), or `null` (the default) for a session the user started. */
+  readonly actor?: Json.JsonObject | null | undefined
+  /** The status it was given, default `active` (the time rules then apply to it). */
+  readonly status?: Session.SessionStatus | undefined
+  /** Unix milliseconds. */
+  readonly createdAt?: number | undefined
+  readonly lastActiveAt?: number | undefined
+  readonly expireAt?: number | undefined
+  readonly abandonAt?: number | undefined
+}
 
 /**
  * The Backend API operations of the emulator: `create` and `revoke` (actor tokens), `listSessions`, `getSession` and
@@ -178,9 +238,6 @@ export interface FaultOptions {
   readonly afterProcessing?: boolean | undefined
 }
 
-// Declared, and documented, where faults produce it (internal/emulator/faultResponses.ts), for the same reason.
-export { ConnectionReset }
-
 /**
  * Why a ticket could not be accepted.
  *
@@ -196,7 +253,7 @@ export class TicketRejected extends Schema.TaggedError<TicketRejected>()("Ticket
  * Why a session could not be seeded or touched: `NotFound` (no session has the id), `NotActive` (touching a session
  * that is no longer active), `InvalidParams` (seed params that break a rule), `DuplicateId` (a seeded id in use).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class SessionRejected extends Schema.TaggedError<SessionRejected>()("SessionRejected", {
@@ -220,7 +277,7 @@ export interface Service {
   /**
    * The HTTP app: `POST /v1/actor_tokens`, `POST /v1/actor_tokens/:actor_token_id/revoke`, `GET /v1/sessions`,
    * `GET /v1/sessions/:session_id`, `POST /v1/sessions/:session_id/revoke` and `GET /v1/tickets/accept?ticket=…`. It
-   * fails only with {@link ConnectionReset}; a stall never completes.
+   * fails only with `EmulatorModel.ConnectionReset`; a stall never completes.
    */
   readonly httpApp: HttpApp.Default<ConnectionReset>
   /** Every token, oldest first, with its current status. */

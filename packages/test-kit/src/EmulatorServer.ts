@@ -35,7 +35,7 @@ export interface Options extends Emulator.Options {
    * interface, e.g. to be reached from another container; then set `baseUrl` to the address clients use, for the
    * ticket URLs.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly host?: string | undefined
 }

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { ActorToken, ClerkErrors, Ids, Session } from "@effect-clerk/schema"
+import { ActorToken, ClerkErrorBody, Ids, Session } from "@effect-clerk/schema"
 import * as Arbitrary from "effect/Arbitrary"
 import type * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
@@ -14,7 +14,7 @@ import { errors } from "./internal/wire.js"
 
 const encodeCreateParams = Schema.encodeSync(ActorToken.CreateActorTokenParams)
 const encodeActorToken = Schema.encodeSync(ActorToken.ActorToken)
-const encodeClerkErrors = Schema.encodeSync(ClerkErrors.ClerkErrors)
+const encodeErrorBody = Schema.encodeSync(ClerkErrorBody.ClerkErrorBody)
 
 // What a value becomes after a trip over the wire: encoded, sent as JSON, decoded. Arbitraries are mapped through
 // it so every generated value survives the wire unchanged (JSON has no `-0`, no `undefined`, and a `__proto__` key
@@ -89,7 +89,7 @@ export const actorTokenJson: FastCheck.Arbitrary<ActorToken.ActorTokenJson> = ac
 /**
  * Sessions as the client decodes them (values that survive the wire unchanged): impersonated or not, any status.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category arbitraries
  */
 export const session: FastCheck.Arbitrary<Session.Session> = Arbitrary.make(Session.Session).map(
@@ -99,7 +99,7 @@ export const session: FastCheck.Arbitrary<Session.Session> = Arbitrary.make(Sess
 /**
  * Sessions as Clerk sends them (wire JSON).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category arbitraries
  */
 export const sessionJson: FastCheck.Arbitrary<Session.SessionJson> = session.map((value) =>
@@ -112,9 +112,9 @@ export const sessionJson: FastCheck.Arbitrary<Session.SessionJson> = session.map
  * @since 0.1.0
  * @category arbitraries
  */
-export const clerkErrors: FastCheck.Arbitrary<ClerkErrors.ClerkErrors> = Arbitrary.make(ClerkErrors.ClerkErrors).map(
-  overTheWire(ClerkErrors.ClerkErrors)
-)
+export const clerkErrorBody: FastCheck.Arbitrary<ClerkErrorBody.ClerkErrorBody> = Arbitrary.make(
+  ClerkErrorBody.ClerkErrorBody
+).map(overTheWire(ClerkErrorBody.ClerkErrorBody))
 
 /**
  * Clerk error bodies as Clerk sends them (wire JSON).
@@ -122,8 +122,8 @@ export const clerkErrors: FastCheck.Arbitrary<ClerkErrors.ClerkErrors> = Arbitra
  * @since 0.1.0
  * @category arbitraries
  */
-export const clerkErrorsJson: FastCheck.Arbitrary<ClerkErrors.ClerkErrorsJson> = clerkErrors.map((body) =>
-  encodeClerkErrors(body)
+export const clerkErrorBodyJson: FastCheck.Arbitrary<ClerkErrorBody.ClerkErrorBodyJson> = clerkErrorBody.map((body) =>
+  encodeErrorBody(body)
 )
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -206,9 +206,9 @@ export const revokedTokenJson: ActorToken.ActorTokenJson = encodeActorToken(revo
  * @category fixtures
  */
 export const errorsJson = (
-  entries: ReadonlyArray<ClerkErrors.ClerkErrorEntry>,
+  entries: ReadonlyArray<ClerkErrorBody.ClerkErrorEntry>,
   clerkTraceId = "0123456789abcdef0123456789abcdef"
-): ClerkErrors.ClerkErrorsJson => encodeClerkErrors({ errors: entries, clerkTraceId })
+): ClerkErrorBody.ClerkErrorBodyJson => encodeErrorBody({ errors: entries, clerkTraceId })
 
 /**
  * The error entries the emulator answers with (Clerk's codes and messages), to build expected bodies or script a
@@ -225,7 +225,7 @@ export const errorEntries: typeof errors = errors
  * @since 0.1.0
  * @category fixtures
  */
-export const cannotBeRevokedJson: ClerkErrors.ClerkErrorsJson = errorsJson([errors.cannotBeRevoked("revoked")])
+export const cannotBeRevokedJson: ClerkErrorBody.ClerkErrorBodyJson = errorsJson([errors.cannotBeRevoked("revoked")])
 
 /**
  * 404 `resource_not_found`, as Clerk sends it.
@@ -233,7 +233,7 @@ export const cannotBeRevokedJson: ClerkErrors.ClerkErrorsJson = errorsJson([erro
  * @since 0.1.0
  * @category fixtures
  */
-export const notFoundJson: ClerkErrors.ClerkErrorsJson = errorsJson([errors.resourceNotFound()])
+export const notFoundJson: ClerkErrorBody.ClerkErrorBodyJson = errorsJson([errors.resourceNotFound()])
 
 /**
  * 422 `form_param_missing` for `actor.sub`, as Clerk sends it.
@@ -241,7 +241,7 @@ export const notFoundJson: ClerkErrors.ClerkErrorsJson = errorsJson([errors.reso
  * @since 0.1.0
  * @category fixtures
  */
-export const actorSubMissingJson: ClerkErrors.ClerkErrorsJson = errorsJson([errors.formParamMissing("actor.sub")])
+export const actorSubMissingJson: ClerkErrorBody.ClerkErrorBodyJson = errorsJson([errors.formParamMissing("actor.sub")])
 
 /**
  * 429 `too_many_requests`, as Clerk sends it (the `Retry-After` header goes beside it).
@@ -249,4 +249,4 @@ export const actorSubMissingJson: ClerkErrors.ClerkErrorsJson = errorsJson([erro
  * @since 0.1.0
  * @category fixtures
  */
-export const tooManyRequestsJson: ClerkErrors.ClerkErrorsJson = errorsJson([errors.tooManyRequests()])
+export const tooManyRequestsJson: ClerkErrorBody.ClerkErrorBodyJson = errorsJson([errors.tooManyRequests()])

@@ -15,16 +15,9 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import type { Operation } from "./Emulator.js"
+import { defaultSecretKey } from "./internal/emulator/options.js"
 import * as InternalMock from "./internal/mock.js"
-
-/**
- * The routes of the Backend API the client calls: `create` and `revoke` (actor tokens), `listSessions`,
- * `getSession` and `revokeSession`.
- *
- * @since 0.1.0
- * @category models
- */
-export type Route = "create" | "revoke" | "listSessions" | "getSession" | "revokeSession"
 
 /**
  * One scripted answer.
@@ -57,7 +50,7 @@ export type Reply =
  * @category models
  */
 export interface RecordedRequest {
-  readonly route: Route | undefined
+  readonly route: Operation | undefined
   readonly method: string
   /** The URL path, e.g. `/v1/actor_tokens/act_123/revoke`. */
   readonly path: string
@@ -79,7 +72,7 @@ export interface RecordedRequest {
  */
 export class MockRecorder extends Context.Tag("@effect-clerk/test-kit/MockRecorder")<MockRecorder, {
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
-  readonly count: (route?: Route) => Effect.Effect<number>
+  readonly count: (route?: Operation) => Effect.Effect<number>
 }>() {}
 
 /**
@@ -89,7 +82,7 @@ export class MockRecorder extends Context.Tag("@effect-clerk/test-kit/MockRecord
  * @since 0.1.0
  * @category models
  */
-export type Script = { readonly [R in Route]?: Reply | ReadonlyArray<Reply> }
+export type Script = { readonly [R in Operation]?: Reply | ReadonlyArray<Reply> }
 
 /**
  * A JSON (or, for a string, raw) response.
@@ -104,7 +97,7 @@ export const respond = (
 ): Reply => ({ _tag: "Respond", status, body, ...options })
 
 const encodeActorToken = Schema.encodeSync(ActorToken.ActorToken)
-const encodeClerkErrors = Schema.encodeSync(ClerkErrorBody.ClerkErrorBody)
+const encodeErrorBody = Schema.encodeSync(ClerkErrorBody.ClerkErrorBody)
 const encodeSessionList = Schema.encodeSync(Session.SessionList)
 
 /**
@@ -138,7 +131,7 @@ export const actorToken = (
 /**
  * A session, as the domain value `Session.Session`, with fields defaulting to an active impersonated session.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category replies
  */
 export const sessionValue = (
@@ -161,7 +154,7 @@ export const sessionValue = (
 /**
  * A 200 with a session's wire JSON (see {@link sessionValue} for the defaults).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category replies
  */
 export const session = (
@@ -173,7 +166,7 @@ export const session = (
  * A 200 with a page of the session list: `{ data, total_count }` (what Clerk answers to `paginated=true`) when
  * `totalCount` is given, else the bare array.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category replies
  */
 export const sessionList = (
@@ -210,7 +203,7 @@ export const clerkError = (
 ): Reply =>
   respond(
     status,
-    encodeClerkErrors({
+    encodeErrorBody({
       errors: [{ code, message: code.replace(/_/g, " "), longMessage }],
       ...(options?.clerkTraceId === undefined ? {} : { clerkTraceId: options.clerkTraceId })
     }),
@@ -237,7 +230,7 @@ export const fail = (code = "ECONNRESET", options?: { readonly delay?: Duration.
  */
 export const stall: Reply = { _tag: "Stall" }
 
-type Queues = { readonly [R in Route]?: ReadonlyArray<Reply> }
+type Queues = { readonly [R in Operation]?: ReadonlyArray<Reply> }
 
 const unscripted: Reply = respond(418, { errors: [{ code: "mock_not_scripted", message: "no scripted reply" }] })
 
@@ -257,7 +250,7 @@ export const make = (
         Object.entries(script).map(([route, replies]) => [route, Array.isArray(replies) ? replies : [replies]])
       )
     )
-    const next = (route: Route | undefined) =>
+    const next = (route: Operation | undefined) =>
       Ref.modify(queues, (state): [Reply, Queues] => {
         const queue = route === undefined ? undefined : state[route]
         if (route === undefined || queue === undefined || queue.length === 0) return [unscripted, state]
@@ -281,16 +274,8 @@ export const make = (
   })
 
 /**
- * The secret key the mock layer's client sends unless the test gives another.
- *
- * @since 0.1.0
- * @category constants
- */
-export const defaultSecretKey = "sk_test_mock_transport_key"
-
-/**
  * A `ClerkClient` over the scripted transport, plus the `MockRecorder`. Client options may be overridden (retries,
- * timeout, …); the default API URL is `https://api.clerk.test`.
+ * timeout, …); the default API URL is `https://api.clerk.test`, the default key `Emulator.defaultSecretKey`.
  *
  * @example
  * ```ts

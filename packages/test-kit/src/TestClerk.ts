@@ -144,7 +144,7 @@ export const layer = (
 /**
  * The operations of {@link stub}: any of the client's operations, by resource, as in `ClerkClient.Service`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type StubOperations = {
@@ -184,7 +184,7 @@ const notStubbed = (name: string) => () => Effect.dieMessage(`ClerkClient stub: 
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const stub = (operations: StubOperations = {}): Layer.Layer<ClerkClient.ClerkClient> => {

@@ -23,6 +23,11 @@ export * as Emulator from "./Emulator.js"
 /**
  * @since 0.1.0
  */
+export * as EmulatorModel from "./EmulatorModel.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as EmulatorServer from "./EmulatorServer.js"
 
 /**

@@ -2,6 +2,7 @@
 import { Ids } from "@effect-clerk/schema"
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Either, FastCheck as fc, Redacted } from "effect"
+import * as EmulatorModel from "../src/EmulatorModel.js"
 import * as Tokens from "../src/internal/emulator/tokens.js"
 
 const may12 = Date.UTC(2026, 4, 12, 9, 0)
@@ -29,7 +30,7 @@ describe("create", () => {
     const [token, after] = Tokens.create(before, may12, input(7, { actor: { sub: "user_admin", reason: "x" } }))
     expect(after).toEqual([...before, token])
     expect(before).toHaveLength(1)
-    expect(token).toBeInstanceOf(Tokens.StoredToken)
+    expect(token).toBeInstanceOf(EmulatorModel.StoredToken)
     expect(token.id).toBe("act_7")
     expect(token.status).toBe("pending")
     expect(token.userId).toBe("user_7")

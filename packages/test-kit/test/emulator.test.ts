@@ -390,28 +390,16 @@ describe("rate limit", () => {
       expect(yield* emulator.requestCount("create")).toBe(3)
     }).pipe(withClerk({ emulator: { rateLimit: { limit: 1 } }, client: { maxRetries: 1 } })))
 
-  it.effect("still takes the deprecated names requests and window, but not beside limit and interval", () =>
+  it.effect("limit and interval set the window: the request past the limit is answered 429 until it ends", () =>
     Effect.gen(function*() {
-      const deprecated = yield* Emulator.make({ rateLimit: { requests: 2, window: "30 seconds" } })
-      expect(deprecated.options.rateLimit).toEqual(Option.some({ limit: 2, interval: Duration.seconds(30) }))
-      const requests = yield* Effect.flip(Emulator.make({ rateLimit: { requests: 0 } }))
-      expect(requests.option).toBe("rateLimit.requests")
-      const window = yield* Effect.flip(Emulator.make({ rateLimit: { window: "forever" as Duration.DurationInput } }))
-      expect(window.option).toBe("rateLimit.window")
-      expect(window.message).toContain("rateLimit.window is not a duration")
-      const both = yield* Effect.flip(Emulator.make({ rateLimit: { limit: 2, requests: 2 } }))
-      expect(both.option).toBe("rateLimit.requests")
-      expect(both.message).toContain("deprecated name of rateLimit.limit")
-      const bothIntervals = yield* Effect.flip(
-        Emulator.make({ rateLimit: { interval: "1 second", window: "1 second" } })
-      )
-      expect(bothIntervals.option).toBe("rateLimit.window")
+      const twoPerWindow = yield* Emulator.make({ rateLimit: { limit: 2, interval: "30 seconds" } })
+      expect(twoPerWindow.options.rateLimit).toEqual(Option.some({ limit: 2, interval: Duration.seconds(30) }))
 
       const fetchWith = (emulator: Emulator.Service) =>
         TestClerk.httpClient(emulator).execute(postCreate(JSON.stringify({ user_id: "u", actor: { sub: "a" } })))
-      expect((yield* fetchWith(deprecated)).status).toBe(200)
-      expect((yield* fetchWith(deprecated)).status).toBe(200)
-      const limited = yield* fetchWith(deprecated)
+      expect((yield* fetchWith(twoPerWindow)).status).toBe(200)
+      expect((yield* fetchWith(twoPerWindow)).status).toBe(200)
+      const limited = yield* fetchWith(twoPerWindow)
       expect(limited.status).toBe(429)
       expect(limited.headers["retry-after"]).toBe("30")
     }))

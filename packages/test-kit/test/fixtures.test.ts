@@ -1,5 +1,5 @@
 import { ActorTokens, Sessions } from "@effect-clerk/client"
-import { ActorToken, ClerkErrors, Session } from "@effect-clerk/schema"
+import { ActorToken, ClerkErrorBody, Session } from "@effect-clerk/schema"
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
 import * as Fixtures from "@effect-clerk/test-kit/Fixtures"
 import * as TestClerk from "@effect-clerk/test-kit/TestClerk"
@@ -21,8 +21,8 @@ const unknownKey = FastCheck.oneof(
 ).filter((key) => !bodyKeys.includes(key))
 const decodeToken = Schema.decodeUnknownSync(ActorToken.ActorToken)
 const encodeToken = Schema.encodeSync(ActorToken.ActorToken)
-const decodeErrors = Schema.decodeUnknownSync(ClerkErrors.ClerkErrors)
-const encodeErrors = Schema.encodeSync(ClerkErrors.ClerkErrors)
+const decodeErrors = Schema.decodeUnknownSync(ClerkErrorBody.ClerkErrorBody)
+const encodeErrors = Schema.encodeSync(ClerkErrorBody.ClerkErrorBody)
 const encodeParams = Schema.encodeSync(ActorToken.CreateActorTokenParams)
 const decodeSession = Schema.decodeUnknownSync(Session.Session)
 const encodeSession = Schema.encodeSync(Session.Session)
@@ -41,9 +41,13 @@ describe("arbitraries", () => {
     expect(encodeToken(decodeToken(json))).toEqual(json)
   })
 
-  it.prop("clerkErrorsJson decodes as ClerkErrors and encodes back unchanged", [Fixtures.clerkErrorsJson], ([json]) => {
-    expect(encodeErrors(decodeErrors(json))).toEqual(json)
-  })
+  it.prop(
+    "clerkErrorBodyJson decodes as a ClerkErrorBody and encodes back unchanged",
+    [Fixtures.clerkErrorBodyJson],
+    ([json]) => {
+      expect(encodeErrors(decodeErrors(json))).toEqual(json)
+    }
+  )
 
   it.prop("createParams survive the wire: encoded, sent as JSON, decoded", [Fixtures.createParams], ([params]) => {
     expect(decodeParams(overJson(encodeParams(params)))).toEqual(params)

@@ -1,6 +1,6 @@
 // What the emulator's HTTP tests share: raw requests to the emulator, in memory and over loopback, and the decoders
 // of its answers.
-import { ClerkErrors } from "@effect-clerk/schema"
+import { ClerkErrorBody } from "@effect-clerk/schema"
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
 import * as TestClerk from "@effect-clerk/test-kit/TestClerk"
 import { HttpClientRequest } from "@effect/platform"
@@ -10,7 +10,7 @@ import { Effect, Schema } from "effect"
 export const withClerk = (options?: TestClerk.Options) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.provide(effect, TestClerk.layer(options))
 
-export const decodeErrors = Schema.decodeUnknownSync(Schema.parseJson(ClerkErrors.ClerkErrors))
+export const decodeErrors = Schema.decodeUnknownSync(Schema.parseJson(ClerkErrorBody.ClerkErrorBody))
 
 /** The URL of a Backend API path on the in-memory emulator. */
 export const api = (path: string): string => `${Emulator.defaultBaseUrl}/v1${path}`

@@ -48,8 +48,7 @@ const fromConfigError = (error: ConfigError.ConfigError): ConfigurationError =>
 
 const settingNames: Record<string, string> = {
   secretKey: "CLERK_SECRET_KEY",
-  apiUrl: "API URL (--api-url / CLERK_API_URL)",
-  apiVersion: "CLERK_API_VERSION"
+  apiUrl: "API URL (--api-url / CLERK_API_URL)"
 }
 
 const client = (
@@ -75,7 +74,7 @@ const client = (
 
 /**
  * @internal
- * The client, over the `HttpClient` in context: `CLERK_SECRET_KEY` and `CLERK_API_VERSION` from the configuration,
+ * The client, over the `HttpClient` in context: `CLERK_SECRET_KEY` from the configuration,
  * the API URL of the {@link Target}. With `--emulator`, the embedded emulator is started on 127.0.0.1 (port 0) for the
  * life of the layer, and its URL and key are used instead (`CLERK_API_URL` is then ignored, `--api-url` refused, and
  * `CLERK_SECRET_KEY` never read).
@@ -85,9 +84,6 @@ export const layer = (
   options: ClientOptions = {}
 ): Layer.Layer<ClerkClient.ClerkClient, UsageError | ConfigurationError, HttpClient.HttpClient> =>
   Layer.unwrapScoped(Effect.gen(function*() {
-    const apiVersion = Option.getOrUndefined(
-      yield* Effect.mapError(Config.option(Config.string("CLERK_API_VERSION")), fromConfigError)
-    )
     if (target.emulator) {
       if (Option.exists(target.apiUrl, (apiUrl) => apiUrl.source === "--api-url")) {
         return yield* new UsageError({ message: "--emulator and --api-url cannot be used together" })
@@ -101,13 +97,12 @@ export const layer = (
         `--emulator: using the embedded Clerk emulator at ${server.url} with its own test key; ` +
           "nothing reaches Clerk, and its tokens are gone when the command ends"
       )
-      return client({ ...options, secretKey: server.emulator.options.secretKey, apiUrl: server.url, apiVersion })
+      return client({ ...options, secretKey: server.emulator.options.secretKey, apiUrl: server.url })
     }
     const secretKey = yield* Effect.mapError(Config.redacted("CLERK_SECRET_KEY"), fromConfigError)
     return client({
       ...options,
       secretKey,
-      apiUrl: Option.getOrUndefined(Option.map(target.apiUrl, (apiUrl) => apiUrl.url)),
-      apiVersion
+      apiUrl: Option.getOrUndefined(Option.map(target.apiUrl, (apiUrl) => apiUrl.url))
     })
   }))

@@ -59,14 +59,6 @@ const ApiUrl = Schema.transformOrFail(
   }
 )
 
-const PathSegment = (name: string) =>
-  Schema.String.pipe(
-    Schema.filter((s) =>
-      (/^[A-Za-z0-9._-]+$/.test(s) && s !== "." && s !== "..") ||
-      `${name} must be a single path segment of letters, digits, ".", "_" or "-"`
-    )
-  )
-
 const HeaderText = (name: string) =>
   Schema.String.pipe(
     Schema.filter((s) => /^[\x20-\x7e]*$/.test(s) || `${name} must be printable ASCII without control characters`)
@@ -106,7 +98,6 @@ const RateLimitKey = Schema.String.pipe(
 
 const defaults = {
   apiUrl: "https://api.clerk.com",
-  apiVersion: "v1",
   clerkApiVersion: "2026-05-12",
   maxRetries: 2,
   timeout: Duration.seconds(10),
@@ -116,7 +107,6 @@ const defaults = {
 const OptionsSchema = Schema.Struct({
   secretKey: Schema.RedactedFromSelf(SecretKeyValue),
   apiUrl: Schema.optionalWith(ApiUrl, { default: () => defaults.apiUrl }),
-  apiVersion: Schema.optionalWith(PathSegment("apiVersion"), { default: () => defaults.apiVersion }),
   clerkApiVersion: Schema.optionalWith(HeaderText("clerkApiVersion").pipe(Schema.minLength(1)), {
     default: () => defaults.clerkApiVersion
   }),
@@ -169,7 +159,8 @@ export const resolve = (
   decodeOptions(OptionsSchema, "ClerkClient", options).pipe(
     Effect.map((decoded): ResolvedOptions => ({
       secretKey: decoded.secretKey,
-      baseUrl: `${decoded.apiUrl}/${decoded.apiVersion}`,
+      // The Backend API has one path version; its dated versions are chosen by the `Clerk-API-Version` header.
+      baseUrl: `${decoded.apiUrl}/v1`,
       clerkApiVersion: decoded.clerkApiVersion,
       userAgent: decoded.userAgent === undefined ? packageUserAgent : `${decoded.userAgent} ${packageUserAgent}`,
       maxRetries: decoded.maxRetries,

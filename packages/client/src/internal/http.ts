@@ -41,7 +41,7 @@ import * as InternalTimeout from "./timeout.js"
 export interface Settings {
   /** The transport; the platform's own per-request span is off for it (each attempt has the client's own). */
   readonly httpClient: HttpClient.HttpClient
-  /** `${apiUrl}/${apiVersion}`: every path is appended to it. */
+  /** `${apiUrl}/v1`: every path is appended to it. */
   readonly baseUrl: string
   /** Authorization, Clerk-API-Version, User-Agent and Accept, built once. */
   readonly headers: Headers.Headers

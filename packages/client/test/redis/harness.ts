@@ -293,7 +293,7 @@ export const atTheCeiling = (options: CeilingOptions): Effect.Effect<CeilingRun,
       EmulatorServer.make({
         port: 0,
         secretKey: options.secretKey,
-        rateLimit: { requests: options.ceiling, window: "1 second" }
+        rateLimit: { limit: options.ceiling, interval: "1 second" }
       }).pipe(Effect.orDie)
     const settings = (name: string, apiUrl: string, redisUrl: string | null): WorkerSettings => ({
       name,

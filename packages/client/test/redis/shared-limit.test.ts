@@ -23,7 +23,7 @@ import {
 const KEY = "sk_test_REDIS_SENTINEL_9c41e7d0"
 const hashedKey = createHash("sha256").update(`effect-clerk/rate-limit:${KEY}`).digest("hex")
 /** The emulator's limit: Clerk's ceiling in these tests. */
-const ceiling = { requests: 40, window: "1 second" } as const
+const ceiling = { limit: 40, interval: "1 second" } as const
 const shared = { limit: 40, intervalMs: 1_080 }
 const jobs = 40
 const processes = 4
@@ -62,7 +62,7 @@ describe("a rate limit shared by processes through Redis", () => {
           jobs,
           concurrency: 15,
           ...shared,
-          ceiling: ceiling.requests,
+          ceiling: ceiling.limit,
           secretKey: KEY
         })
         console.log(result.summary)

@@ -15,7 +15,7 @@
  */
 import { ActorTokens, type ClerkClient, type ClerkError, Sessions } from "@effect-clerk/client"
 import type { Session } from "@effect-clerk/schema"
-import { Emulator, Observe, TestClerk } from "@effect-clerk/test-kit"
+import { Emulator, type EmulatorModel, Observe, TestClerk } from "@effect-clerk/test-kit"
 import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Option, Random, Redacted } from "effect"
 import * as Fs from "node:fs"
@@ -224,7 +224,7 @@ const clerk = (optIn: boolean) =>
 interface CellResult {
   readonly run: Bounded<unknown>
   readonly requests: number
-  readonly tokens: ReadonlyArray<Emulator.StoredToken>
+  readonly tokens: ReadonlyArray<EmulatorModel.StoredToken>
   readonly sessions: ReadonlyArray<Session.Session>
   /** The token (revoke) or the session (get, revoke) the call is about. */
   readonly target: string | undefined

@@ -63,7 +63,7 @@ afterAll(() => {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The operations, named as the scripted transport's routes. */
-type Operation = Mock.Route
+type Operation = Emulator.Operation
 
 const allOperations: ReadonlyArray<Operation> = ["create", "revoke", "listSessions", "getSession", "revokeSession"]
 
@@ -305,7 +305,7 @@ const bodyFor = (operation: Operation): fc.Arbitrary<string | undefined> => {
       )
     },
     { weight: 2, arbitrary: jsonText },
-    { weight: 2, arbitrary: Fixtures.clerkErrorsJson.map((json) => JSON.stringify(json)) },
+    { weight: 2, arbitrary: Fixtures.clerkErrorBodyJson.map((json) => JSON.stringify(json)) },
     { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 300 }) },
     { weight: 1, arbitrary: fc.constantFrom(...specialBodies(operation)) },
     { weight: 1, arbitrary: fc.constant(undefined) }

@@ -8,7 +8,8 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import type { ConnectionReset, Service } from "../Emulator.js"
+import type { Service } from "../Emulator.js"
+import type { ConnectionReset } from "../EmulatorModel.js"
 
 /** @internal Runs the app for one request. A stall never completes; a reset fails with `ConnectionReset`. */
 export const respond = (

@@ -8,9 +8,10 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import type { RecordedRequest, Reply, Route } from "../Mock.js"
+import type { Operation } from "../Emulator.js"
+import type { RecordedRequest, Reply } from "../Mock.js"
 
-const routeOf = (method: string, path: string): Route | undefined => {
+const routeOf = (method: string, path: string): Operation | undefined => {
   if (method === "GET") {
     if (/\/sessions\/?$/.test(path)) return "listSessions"
     if (/\/sessions\/[^/]+\/?$/.test(path)) return "getSession"

@@ -2,14 +2,14 @@
  * Everything the emulator puts on the wire: Clerk's error entries and the responses, always produced by encoding
  * with the schemas of `@effect-clerk/schema`, never written as JSON by hand.
  */
-import { ActorToken, ClerkErrors, Session } from "@effect-clerk/schema"
+import { ActorToken, ClerkErrorBody, Session } from "@effect-clerk/schema"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { randomString } from "./random.js"
 
 /** @internal */
-export type ErrorEntry = ClerkErrors.ClerkErrorEntry
+export type ErrorEntry = ClerkErrorBody.ClerkErrorEntry
 
 const entry = (
   code: string,
@@ -95,7 +95,7 @@ export const errors = {
 
 const hex = "0123456789abcdef"
 
-const encodeClerkErrors = HttpServerResponse.schemaJson(ClerkErrors.ClerkErrors)
+const encodeErrorBody = HttpServerResponse.schemaJson(ClerkErrorBody.ClerkErrorBody)
 const encodeActorToken = HttpServerResponse.schemaJson(ActorToken.ActorToken)
 const encodeSession = HttpServerResponse.schemaJson(Session.Session)
 const encodeSessionList = HttpServerResponse.schemaJson(Session.SessionList)
@@ -107,7 +107,7 @@ export const errorResponse = (
   headers?: Record<string, string>
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
   Effect.flatMap(randomString(hex, 32), (clerkTraceId) =>
-    encodeClerkErrors(
+    encodeErrorBody(
       { errors: entries, clerkTraceId },
       headers === undefined ? { status } : { status, headers }
     )).pipe(Effect.orDie)

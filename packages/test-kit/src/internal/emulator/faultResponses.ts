@@ -8,26 +8,14 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import type { Fault, Operation } from "../../Emulator.js"
+import { ConnectionReset } from "../../EmulatorModel.js"
 import * as InternalRandom from "../random.js"
 import * as Wire from "../wire.js"
 import * as Pages from "./pages.js"
 import * as Sessions from "./sessions.js"
 import { currentMillis } from "./state.js"
 import * as Tokens from "./tokens.js"
-
-/**
- * The emulator's HTTP app fails with this when the connection must be reset: the adapters turn it into a reset
- * connection (a destroyed socket, or a transport error carrying `code: "ECONNRESET"` in memory).
- *
- * Exported as `Emulator.ConnectionReset`; declared here, where faults produce it, so that the emulator's modules
- * import each other without a cycle.
- *
- * @since 0.1.0
- * @category errors
- */
-export class ConnectionReset extends Schema.TaggedError<ConnectionReset>()("ConnectionReset", {}) {}
 
 const { $match } = Data.taggedEnum<Fault>()
 

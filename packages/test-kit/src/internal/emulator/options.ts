@@ -9,61 +9,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-
-/**
- * The options of `Emulator.make` (exported as `Emulator.Options`).
- *
- * @since 0.1.0
- * @category models
- */
-export interface Options {
-  /** The only key accepted as `Authorization: Bearer <key>`; default `Emulator.defaultSecretKey`. */
-  readonly secretKey?: string | Redacted.Redacted<string> | undefined
-  /** The emulator's own address, used in each token's `url`; default `Emulator.defaultBaseUrl`. */
-  readonly baseUrl?: string | URL | undefined
-  /**
-   * A fixed-window rate limit on the Backend API routes, off by default. `{}` is Clerk's 100 requests per 10 s; past
-   * the limit a request is answered 429 `too_many_requests` with `Retry-After` (seconds until the window ends).
-   */
-  readonly rateLimit?: RateLimitOptions | undefined
-  /** Tokens that may be created per calendar month (UTC), then 422 `impersonation_limit_exceeded`. Off by default. */
-  readonly monthlyQuota?: number | undefined
-  /** `false` emulates a plan without impersonation: creating a token answers 402. Default `true`. */
-  readonly impersonationOnPlan?: boolean | undefined
-}
-
-/**
- * The rate limit of {@link Options} (exported as `Emulator.RateLimitOptions`): `limit` requests per `interval`,
- * default 100 per 10 seconds — the names of the client's `rateLimit` option. A name and its deprecated alias cannot
- * both be given.
- *
- * @since 0.1.0
- * @category models
- */
-export interface RateLimitOptions {
-  /** Requests admitted per interval, a whole number ≥ 1; default 100. */
-  readonly limit?: number | undefined
-  /** The length of the window, finite and above zero; default 10 seconds. */
-  readonly interval?: Duration.DurationInput | undefined
-  /** @deprecated Use `limit`: the same setting under the client's name. */
-  readonly requests?: number | undefined
-  /** @deprecated Use `interval`: the same setting under the client's name. */
-  readonly window?: Duration.DurationInput | undefined
-}
-
-/**
- * The options as the emulator uses them (exported as `Emulator.ResolvedOptions`).
- *
- * @since 0.1.0
- * @category models
- */
-export interface ResolvedOptions {
-  readonly secretKey: Redacted.Redacted<string>
-  readonly baseUrl: string
-  readonly rateLimit: Option.Option<{ readonly limit: number; readonly interval: Duration.Duration }>
-  readonly monthlyQuota: Option.Option<number>
-  readonly impersonationOnPlan: boolean
-}
+import type { Options, ResolvedOptions } from "../../Emulator.js"
 
 /** @internal */
 export const defaultSecretKey = "sk_test_clerk_emulator_0000000000000000000000000000"
@@ -116,21 +62,10 @@ const Interval = (name: string) =>
     })
   )
 
-// `requests` and `window` are the deprecated names of `limit` and `interval`: either name works, not both.
 const RateLimit = Schema.Struct({
   limit: Schema.optional(PositiveInt),
-  interval: Schema.optional(Interval("interval")),
-  requests: Schema.optional(PositiveInt),
-  window: Schema.optional(Interval("window"))
-}).pipe(Schema.filter((rateLimit) => {
-  if (rateLimit.limit !== undefined && rateLimit.requests !== undefined) {
-    return { path: ["requests"], message: "rateLimit.requests is the deprecated name of rateLimit.limit: give one" }
-  }
-  if (rateLimit.interval !== undefined && rateLimit.window !== undefined) {
-    return { path: ["window"], message: "rateLimit.window is the deprecated name of rateLimit.interval: give one" }
-  }
-  return true
-}))
+  interval: Schema.optional(Interval("interval"))
+})
 
 const OptionsSchema = Schema.Struct({
   secretKey: Schema.optionalWith(Schema.Union(SecretKey, Schema.RedactedFromSelf(SecretKey)), {
@@ -162,8 +97,8 @@ export const resolve = (options: Options): Either.Either<ResolvedOptions, Refuse
       secretKey: Redacted.isRedacted(decoded.secretKey) ? decoded.secretKey : Redacted.make(decoded.secretKey),
       baseUrl: decoded.baseUrl,
       rateLimit: Option.map(Option.fromNullable(decoded.rateLimit), (rateLimit) => ({
-        limit: rateLimit.limit ?? rateLimit.requests ?? defaultRateLimit.limit,
-        interval: rateLimit.interval ?? rateLimit.window ?? defaultRateLimit.interval
+        limit: rateLimit.limit ?? defaultRateLimit.limit,
+        interval: rateLimit.interval ?? defaultRateLimit.interval
       })),
       monthlyQuota: Option.fromNullable(decoded.monthlyQuota),
       impersonationOnPlan: decoded.impersonationOnPlan

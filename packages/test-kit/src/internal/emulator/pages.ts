@@ -3,7 +3,8 @@
  * Frontend API), and the error page of a reverse proxy in front of the API.
  */
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import type { Rejection, StoredToken } from "./tokens.js"
+import type { StoredToken } from "../../EmulatorModel.js"
+import type { Rejection } from "./tokens.js"
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 

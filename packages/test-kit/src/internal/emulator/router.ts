@@ -16,6 +16,7 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type { Operation, ResolvedOptions, Route } from "../../Emulator.js"
+import type { ConnectionReset } from "../../EmulatorModel.js"
 import * as InternalRandom from "../random.js"
 import { checkCreateBody, checkListQuery } from "../validate.js"
 import * as Wire from "../wire.js"
@@ -35,7 +36,7 @@ export interface Deps {
 type Handler<R> = Effect.Effect<HttpServerResponse.HttpServerResponse, never, R>
 
 /** @internal The emulator's HTTP app. It fails only with `ConnectionReset`; a stall never completes. */
-export const make = ({ options, run }: Deps): HttpApp.Default<FaultResponses.ConnectionReset> => {
+export const make = ({ options, run }: Deps): HttpApp.Default<ConnectionReset> => {
   const count = (route: Route) => run((s) => [undefined, State.count(s, route)] as const)
 
   // API version, secret key, rate limit: each a Clerk error response, or on to the operation.

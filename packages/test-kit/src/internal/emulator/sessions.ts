@@ -13,7 +13,8 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import type { StoredToken } from "./tokens.js"
+import type { SeedSessionParams } from "../../Emulator.js"
+import type { StoredToken } from "../../EmulatorModel.js"
 
 /** @internal Every session with the status it was given, oldest first. */
 export type Sessions = ReadonlyArray<Session.Session>
@@ -83,29 +84,6 @@ export const start = (sessions: Sessions, now: number, input: StartInput): reado
     createdAt: now
   })
   return [session, [...sessions, session]]
-}
-
-/**
- * The parameters of `Emulator.seedSession`: a session of `userId` that did not come from a ticket, e.g. the user's own
- * sign-in, which is not an impersonation (`actor` defaults to `null`). Unset times default to: `createdAt` now,
- * `lastActiveAt` = `createdAt`, `expireAt` 7 days and `abandonAt` 30 days after `createdAt`; unset ids are random.
- *
- * @since 0.2.0
- * @category models
- */
-export interface SeedSessionParams {
-  readonly userId: string
-  readonly id?: string | undefined
-  readonly clientId?: string | undefined
-  /** The impersonator's claims (JSON values), or `null` (the default) for a session the user started. */
-  readonly actor?: Json.JsonObject | null | undefined
-  /** The status it was given, default `active` (the time rules then apply to it). */
-  readonly status?: Session.SessionStatus | undefined
-  /** Unix milliseconds. */
-  readonly createdAt?: number | undefined
-  readonly lastActiveAt?: number | undefined
-  readonly expireAt?: number | undefined
-  readonly abandonAt?: number | undefined
 }
 
 const optional = <S extends Schema.Schema.Any>(schema: S) => Schema.optionalWith(schema, { exact: true })

@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type { Fault, FaultOptions, Operation, RequestCounts, Route } from "../../Emulator.js"
+import type { StoredToken } from "../../EmulatorModel.js"
 import * as Faults from "./faults.js"
 import * as Quota from "./quota.js"
 import * as RateWindow from "./rateWindow.js"
@@ -99,7 +100,7 @@ export const create = (
   state: State,
   now: number,
   input: CreateInput
-): readonly [Either.Either<Tokens.StoredToken, QuotaExceeded>, State] => {
+): readonly [Either.Either<StoredToken, QuotaExceeded>, State] => {
   const [allowed, usage] = Quota.take(state.usage, now, input.monthlyQuota)
   if (!allowed) return [Either.left({ _tag: "QuotaExceeded" }), state]
   const [token, tokens] = Tokens.create(state.tokens, now, input)
@@ -111,7 +112,7 @@ export const revoke = (
   state: State,
   now: number,
   id: string
-): readonly [Either.Either<Tokens.StoredToken, Tokens.RevokeRefused>, State] => {
+): readonly [Either.Either<StoredToken, Tokens.RevokeRefused>, State] => {
   const [result, tokens] = Tokens.revoke(state.tokens, now, id)
   return [result, { ...state, tokens }]
 }
@@ -128,7 +129,7 @@ export const accept = (
   state: State,
   now: number,
   input: AcceptInput
-): readonly [Either.Either<Tokens.StoredToken, Tokens.Rejection>, State] => {
+): readonly [Either.Either<StoredToken, Tokens.Rejection>, State] => {
   const [result, tokens] = Tokens.accept(state.tokens, now, input.by)
   if (Either.isLeft(result)) return [result, state]
   const [, sessions] = Sessions.start(state.sessions, now, {

@@ -3,27 +3,11 @@
  * `(tokens, now, input) => [result, tokens]`: the clock (`now`, whole Unix milliseconds) and the random parts (id,
  * ticket) are inputs, so the same inputs always give the same result.
  */
-import { ActorToken, Ids } from "@effect-clerk/schema"
+import { type ActorToken, Ids } from "@effect-clerk/schema"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
 import type { TicketRejected } from "../../Emulator.js"
-
-/**
- * A token as the emulator keeps it: the {@link ActorToken.ActorToken} Clerk returns (encoded with that schema on the
- * wire), plus what Clerk keeps to itself: when it expires and the longest session it may start.
- *
- * Exported as `Emulator.StoredToken`; declared here, beside the transitions that create it, so that the emulator's
- * modules import each other without a cycle.
- *
- * @since 0.1.0
- * @category models
- */
-export class StoredToken extends ActorToken.ActorToken.extend<StoredToken>("StoredToken")({
-  /** Unix milliseconds after which the ticket can no longer be accepted. */
-  expiresAt: Schema.Int,
-  sessionMaxDurationInSeconds: Schema.Int
-}) {}
+import { StoredToken } from "../../EmulatorModel.js"
 
 /** @internal Every token, oldest first. */
 export type Tokens = ReadonlyArray<StoredToken>
