@@ -5,8 +5,7 @@
  *
  * @since 0.1.0
  */
-import { ClerkClient } from "@effect-clerk/client"
-import type { ClerkError } from "@effect-clerk/client"
+import { ClerkClient, type ClerkError } from "@effect-clerk/client"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
