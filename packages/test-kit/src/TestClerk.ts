@@ -26,14 +26,13 @@ import * as InternalAdapter from "./internal/adapter.js"
  * @example
  * ```ts
  * import { Emulator, TestClerk } from "@effect-clerk/test-kit"
- * import { HttpClient } from "@effect/platform"
  * import { Effect } from "effect"
  *
  * // Open a token's `url` the way a browser would.
  * const open = (url: string) =>
  *   Effect.gen(function*() {
  *     const emulator = yield* Emulator.Emulator
- *     return yield* HttpClient.get(TestClerk.httpClient(emulator), url)
+ *     return yield* TestClerk.httpClient(emulator).get(url)
  *   })
  * ```
  *
