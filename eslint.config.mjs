@@ -1,5 +1,6 @@
 // Lint: typed typescript-eslint rules, and Effect's dprint formatting (no semicolons, double quotes, width 120).
 import effect from "@effect/eslint-plugin"
+import importX from "eslint-plugin-import-x"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
@@ -8,6 +9,7 @@ export default tseslint.config(
   ...effect.configs.dprint,
   {
     files: ["**/*.ts"],
+    plugins: { "import-x": importX },
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname }
     },
@@ -32,7 +34,10 @@ export default tseslint.config(
       "@typescript-eslint/no-namespace": "off",
       "@typescript-eslint/no-empty-object-type": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "@typescript-eslint/array-type": ["error", { default: "generic", readonly: "generic" }]
+      "@typescript-eslint/array-type": ["error", { default: "generic", readonly: "generic" }],
+      // One import declaration per module: `import type` and value imports of one module merge into one
+      // (`consistent-type-imports` writes inline `type` specifiers, which this rule prefers).
+      "import-x/no-duplicates": ["error", { "prefer-inline": true }]
     }
   },
   {

@@ -2,7 +2,9 @@
 // into an empty npm project and an empty pnpm project (the `@effect-clerk/*` names replaced by the tarballs), give one
 // copy of Effect 3 and of the client; README.md's first example type-checks and, run with node against the
 // `clerk-emulator` those lines installed, creates a token. Every install line of every README pins the Effect 3
-// versions, and every README says that Effect 4 is not supported yet.
+// versions, and every README says that Effect 4 is not supported yet. The example, its emulator and the demo
+// (`examples/dist/demo/main.js`) run on this machine's Node and on each supported line, Node 22 and 24, fetched once
+// as the registry's `node` package (`npx -y node@22`); the packing and the installs are shared by all of them.
 import { spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -28,6 +30,8 @@ const readmes = [
 const notSupported = "Effect 4 is not supported yet"
 const installTimeout = 300_000
 const runTimeout = 60_000
+/** The Node lines `engines` supports beside this machine's own: each runs the example, its emulator and the demo. */
+const nodeLines = ["22", "24"]
 
 /**
  * A new user's environment: without the `npm_*` / `pnpm_*` variables `pnpm run` sets for this repository (its
@@ -112,10 +116,16 @@ const oneCopy = (project, pkg, from) => {
   return JSON.parse(readFileSync(own, "utf8")).version
 }
 
-/** Starts the installed `clerk-emulator` on a free loopback port; resolves once it prints its url. */
-const startEmulator = (project) =>
+/** The installed `clerk-emulator` bin's script (pnpm's `.bin` entries are shell wrappers that run the PATH's node). */
+const emulatorScript = (project) => {
+  const manifest = createRequire(join(project, "package.json")).resolve("@effect-clerk/test-kit/package.json")
+  return join(dirname(manifest), JSON.parse(readFileSync(manifest, "utf8")).bin["clerk-emulator"])
+}
+
+/** Starts the installed `clerk-emulator` with `node` on a free loopback port; resolves once it prints its url. */
+const startEmulator = (project, node) =>
   new Promise((resolve, reject) => {
-    const child = spawn(join(project, "node_modules", ".bin", "clerk-emulator"), ["--port", "0"], {
+    const child = spawn(node, [emulatorScript(project), "--port", "0"], {
       cwd: project,
       env: userEnv,
       stdio: ["ignore", "pipe", "pipe"],
@@ -168,11 +178,39 @@ const tsconfig = {
   files: ["example.ts"]
 }
 
-/** Installs with `lines` into an empty project, type-checks and runs the example against the emulator. */
-const tryManager = async (manager, lines, tarballs, example) => {
+/** Runs the example with `runtime`'s node against the installed emulator started with it; the token exists there. */
+const runExample = async (manager, project, runtime, secretKey) => {
+  const emulator = await startEmulator(project, runtime.node)
+  try {
+    const exampleEnv = { ...userEnv, CLERK_SECRET_KEY: secretKey, CLERK_API_URL: emulator.url }
+    const ran = await exec(runtime.node, ["example.js"], { cwd: project, env: exampleEnv, timeout: runTimeout })
+    const where = `${manager}, Node ${runtime.version}`
+    if (ran.code !== 0) fail(`${where}: README.md's example failed (exit ${ran.code}):\n${ran.output}`)
+    const id = /created (act_[A-Za-z0-9]+)/.exec(ran.output)?.[1]
+    if (id === undefined) fail(`${where}: README.md's example logged no "created act_…":\n${ran.output}`)
+    // The token exists on the emulator: a revoke revokes it if it is still pending, or is refused because the example
+    // already stopped it; it is never unknown (404).
+    const response = await fetch(`${emulator.url}/v1/actor_tokens/${id}/revoke`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secretKey}` }
+    })
+    const body = await response.json()
+    const held = (response.status === 200 && body.status === "revoked") ||
+      (response.status === 400 && body.errors?.[0]?.code === "actor_token_cannot_be_revoked_code")
+    if (!held) fail(`${where}: the emulator does not hold ${id}: ${response.status} ${JSON.stringify(body)}`)
+    return { id, ms: ran.ms }
+  } finally {
+    await emulator.stop()
+  }
+}
+
+/**
+ * Installs with `lines` into an empty project, type-checks the example, and runs it against the emulator on each of
+ * `runtimes`.
+ */
+const tryManager = async (manager, lines, tarballs, example, runtimes) => {
   const project = mkdtempSync(join(tmpdir(), `effect-clerk-install-${manager}-`))
   const timings = {}
-  let emulator
   try {
     const manifest = { name: `install-check-${manager}`, private: true, type: "module" }
     // pnpm resolves the client's own `@effect-clerk/schema` range from the registry, where no release of this
@@ -209,37 +247,47 @@ const tryManager = async (manager, lines, tarballs, example) => {
     if (typecheck.code !== 0) fail(`${manager}: README.md's example does not type-check:\n${typecheck.output}`)
     timings.typecheck = typecheck.ms
 
-    emulator = await startEmulator(project)
     const secretKey = await exec(process.execPath, [
       "--input-type=module",
       "-e",
       "import { defaultSecretKey } from \"@effect-clerk/test-kit/Emulator\"; process.stdout.write(defaultSecretKey)"
     ], { cwd: project, timeout: runTimeout })
     if (secretKey.code !== 0) fail(`${manager}: cannot import @effect-clerk/test-kit/Emulator:\n${secretKey.output}`)
-    const exampleEnv = { ...userEnv, CLERK_SECRET_KEY: secretKey.output, CLERK_API_URL: emulator.url }
-    const ran = await exec(process.execPath, ["example.js"], { cwd: project, env: exampleEnv, timeout: runTimeout })
-    timings.run = ran.ms
-    if (ran.code !== 0) fail(`${manager}: README.md's example failed (exit ${ran.code}):\n${ran.output}`)
-    const id = /created (act_[A-Za-z0-9]+)/.exec(ran.output)?.[1]
-    if (id === undefined) fail(`${manager}: README.md's example logged no "created act_…":\n${ran.output}`)
-    // The token exists on the emulator: a revoke revokes it if it is still pending, or is refused because the example
-    // already stopped it; it is never unknown (404).
-    const response = await fetch(`${emulator.url}/v1/actor_tokens/${id}/revoke`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${secretKey.output}` }
-    })
-    const body = await response.json()
-    const held = (response.status === 200 && body.status === "revoked") ||
-      (response.status === 400 && body.errors?.[0]?.code === "actor_token_cannot_be_revoked_code")
-    if (!held) fail(`${manager}: the emulator does not hold ${id}: ${response.status} ${JSON.stringify(body)}`)
-    return { effect, timings, id }
+    const runs = []
+    for (const runtime of runtimes) runs.push({ ...(await runExample(manager, project, runtime, secretKey.output)), runtime })
+    return { effect, timings, runs }
   } finally {
-    await emulator?.stop()
     rmSync(project, { recursive: true, force: true })
   }
 }
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
+
+/** This machine's Node, and each of `nodeLines` fetched from the registry's `node` package (once; npx caches it). */
+const fetchRuntimes = async () => {
+  const runtimes = [{ version: process.versions.node, node: process.execPath }]
+  for (const line of nodeLines) {
+    const script = "process.stdout.write(JSON.stringify([process.versions.node, process.execPath]))"
+    const found = await exec("npx", ["--loglevel=error", "-y", `node@${line}`, "-e", script], {
+      cwd: root,
+      timeout: installTimeout
+    })
+    if (found.code !== 0) fail(`npx -y node@${line} failed (exit ${found.code}):\n${found.output}`)
+    const [version, node] = JSON.parse(found.output.trim().split("\n").at(-1))
+    if (version.split(".")[0] !== line) fail(`npx -y node@${line} ran Node ${version}`)
+    runtimes.push({ version, node })
+  }
+  return runtimes
+}
+
+/** The demo (the repository's build, no key: against its own emulator) finishes on `runtime`'s node. */
+const runDemo = async (runtime) => {
+  const demo = join(root, "examples", "dist", "demo", "main.js")
+  const ran = await exec(runtime.node, [demo], { cwd: root, timeout: runTimeout * 2 })
+  if (ran.code !== 0) fail(`the demo failed on Node ${runtime.version} (exit ${ran.code}):\n${ran.output}`)
+  if (!ran.output.includes("\nDone: ")) fail(`the demo did not finish on Node ${runtime.version}:\n${ran.output}`)
+  return ran.ms
+}
 const out = mkdtempSync(join(tmpdir(), "effect-clerk-pack-"))
 let failed = false
 try {
@@ -250,13 +298,21 @@ try {
   if (mirrored.join("\n") !== pnpm.join("\n")) {
     fail(`README.md's pnpm lines are not its npm lines:\n  ${npm.join("\n  ")}\n  ${pnpm.join("\n  ")}`)
   }
+  const started = Date.now()
+  const runtimes = await fetchRuntimes()
+  console.log(`✔ Node ${runtimes.map((runtime) => runtime.version).join(", ")} (${seconds(Date.now() - started)})`)
   const tarballs = packages.map((name) => [`@effect-clerk/${name}`, pack(name, out)])
   for (const [manager, lines] of [["npm", npm], ["pnpm", pnpm]]) {
-    const { effect, id, timings } = await tryManager(manager, lines, tarballs, example)
+    const { effect, runs, timings } = await tryManager(manager, lines, tarballs, example, runtimes)
+    const examples = runs.map(({ id, ms, runtime }) => `Node ${runtime.version} ${seconds(ms)} (created ${id})`)
     console.log(
       `✔ ${manager}: effect ${effect}, one copy of effect and of the client; install ${seconds(timings.install)}, ` +
-        `type-check ${seconds(timings.typecheck)}, example ${seconds(timings.run)} (created ${id})`
+        `type-check ${seconds(timings.typecheck)}; example on ${examples.join(", ")}`
     )
+  }
+  // The machine's Node runs the demo in the examples' tests: the other lines run it here.
+  for (const runtime of runtimes.slice(1)) {
+    console.log(`✔ demo on Node ${runtime.version}: ${seconds(await runDemo(runtime))}`)
   }
 } catch (error) {
   failed = true

@@ -9,8 +9,7 @@
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
-import { read, readStream as clientReadStream } from "../../packages/client/dist/internal/body.js"
-import type { Body } from "../../packages/client/dist/internal/body.js"
+import { type Body, read, readStream as clientReadStream } from "../../packages/client/dist/internal/body.js"
 
 export { nestedDeeperThan } from "../../packages/client/dist/internal/json.js"
 export { retryAfterFailure } from "../../packages/client/dist/internal/retry.js"

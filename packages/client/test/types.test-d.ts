@@ -1,12 +1,12 @@
 import {
   ActorTokens,
   type ClerkClient,
+  ClerkClient as Client,
   ClerkError,
   Impersonations,
   Sessions,
   type SharedRateLimiter
 } from "@effect-clerk/client"
-import { ClerkClient as Client } from "@effect-clerk/client"
 import * as RedisRateLimiter from "@effect-clerk/client/RedisRateLimiter"
 import type { ActorToken, Session } from "@effect-clerk/schema"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"

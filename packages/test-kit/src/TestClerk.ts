@@ -5,8 +5,7 @@
  *
  * @since 0.1.0
  */
-import { ClerkClient } from "@effect-clerk/client"
-import type { ClerkError } from "@effect-clerk/client"
+import { ClerkClient, type ClerkError } from "@effect-clerk/client"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -27,14 +26,13 @@ import * as InternalAdapter from "./internal/adapter.js"
  * @example
  * ```ts
  * import { Emulator, TestClerk } from "@effect-clerk/test-kit"
- * import { HttpClient } from "@effect/platform"
  * import { Effect } from "effect"
  *
  * // Open a token's `url` the way a browser would.
  * const open = (url: string) =>
  *   Effect.gen(function*() {
  *     const emulator = yield* Emulator.Emulator
- *     return yield* HttpClient.get(TestClerk.httpClient(emulator), url)
+ *     return yield* TestClerk.httpClient(emulator).get(url)
  *   })
  * ```
  *

@@ -1,7 +1,6 @@
 // The session routes over HTTP, in memory: every query parameter of the list, both response shapes, Clerk's errors,
 // and the checks, faults and rate limit every Backend API route meets.
-import type { ClerkClient, ClerkError } from "@effect-clerk/client"
-import { Sessions } from "@effect-clerk/client"
+import { type ClerkClient, type ClerkError, Sessions } from "@effect-clerk/client"
 import { Session } from "@effect-clerk/schema"
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
 import { HttpClientRequest } from "@effect/platform"

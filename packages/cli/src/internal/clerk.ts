@@ -1,5 +1,5 @@
 import { ClerkClient } from "@effect-clerk/client"
-import * as EmulatorServer from "@effect-clerk/test-kit/EmulatorServer"
+import type * as EmulatorServer from "@effect-clerk/test-kit/EmulatorServer"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { ConfigurationError, UsageError } from "../CliError.js"
 import * as Output from "./output.js"
+import { version } from "./version.js"
 
 /** The API URL and where it came from: `--api-url` itself, or its fallback `CLERK_API_URL`. */
 interface ApiUrl {
@@ -45,6 +46,32 @@ const fromConfigError = (error: ConfigError.ConfigError): ConfigurationError =>
         "or pass --emulator to try the commands against the embedded emulator"
       : `cannot read the configuration: ${ConfigError.reduceWithContext(error, undefined, configErrorReducer)}`
   })
+
+/** The optional peer that holds the embedded emulator, at the CLI's own version (its peer range is exact). */
+const emulatorPackage = `@effect-clerk/test-kit@${version}`
+
+/** Node's error for an import whose package is not installed: `Cannot find package '<name>' imported from …`. */
+const isPackageMissing = (cause: unknown, name: string): boolean =>
+  typeof cause === "object" && cause !== null && "code" in cause && cause.code === "ERR_MODULE_NOT_FOUND" &&
+  "message" in cause && typeof cause.message === "string" && cause.message.includes(`'${name}'`)
+
+/**
+ * Loads `EmulatorServer` from the optional peer `@effect-clerk/test-kit`, only for `--emulator`: installing the CLI
+ * installs no test tooling. Without the package, the error says how to install it.
+ */
+const loadEmulatorServer: Effect.Effect<typeof EmulatorServer, ConfigurationError> = Effect.tryPromise({
+  try: () => import("@effect-clerk/test-kit/EmulatorServer"),
+  catch: (cause) =>
+    new ConfigurationError({
+      message: isPackageMissing(cause, "@effect-clerk/test-kit")
+        ? `--emulator needs ${emulatorPackage}, an optional peer dependency that is not installed: ` +
+          `run \`npm install ${emulatorPackage}\` where the CLI is installed, ` +
+          `or try the commands with \`npx -p @effect-clerk/cli@${version} -p ${emulatorPackage} clerk-actor-tokens …\``
+        : `cannot load the embedded emulator from ${emulatorPackage}: ${
+          cause instanceof Error ? cause.message : String(cause)
+        }`
+    })
+})
 
 const settingNames: Record<string, string> = {
   secretKey: "CLERK_SECRET_KEY",
@@ -88,7 +115,8 @@ export const layer = (
       if (Option.exists(target.apiUrl, (apiUrl) => apiUrl.source === "--api-url")) {
         return yield* new UsageError({ message: "--emulator and --api-url cannot be used together" })
       }
-      const server = yield* EmulatorServer.make({ port: 0 }).pipe(
+      const Server = yield* loadEmulatorServer
+      const server = yield* Server.make({ port: 0 }).pipe(
         Effect.mapError((error) =>
           new ConfigurationError({ message: `cannot start the embedded emulator: ${error.message}` })
         )

@@ -23,13 +23,15 @@ import {
   ClerkNotFound,
   ClerkPaymentRequired,
   ClerkRateLimited,
+  type ClerkRateLimiterUnavailable,
   ClerkServerError,
+  type ClerkStatusError,
   ClerkTransportError,
   ClerkUnauthorized,
   ClerkUnexpectedStatus,
-  ClerkUnprocessableEntity
+  ClerkUnprocessableEntity,
+  type TransportFailureReason
 } from "../ClerkError.js"
-import type { ClerkRateLimiterUnavailable, ClerkStatusError, TransportFailureReason } from "../ClerkError.js"
 import * as InternalBody from "./body.js"
 import { issuePaths, nestedDeeperThan } from "./json.js"
 import { maxMetaDepth, maxResponseBytes, maxSuccessDepth } from "./limits.js"

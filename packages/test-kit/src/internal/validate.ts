@@ -9,8 +9,7 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
-import type { ListQuery } from "./emulator/sessions.js"
-import { defaultLimit } from "./emulator/sessions.js"
+import { defaultLimit, type ListQuery } from "./emulator/sessions.js"
 import { type ErrorEntry, errors } from "./wire.js"
 
 /** @internal Why a create body was refused: 400 (not a JSON object) or 422 (a parameter). */
