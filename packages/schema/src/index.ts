@@ -37,6 +37,16 @@ export * as Ids from "./Ids.js"
 export * as Json from "./Json.js"
 
 /**
+ * @since 0.1.0
+ */
+export * as Jwks from "./Jwks.js"
+
+/**
  * @since 0.2.0
  */
 export * as Session from "./Session.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as SessionToken from "./SessionToken.js"
