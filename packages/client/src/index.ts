@@ -26,6 +26,11 @@ export * as ClerkError from "./ClerkError.js"
 export * as Impersonations from "./Impersonations.js"
 
 /**
+ * @since 0.1.0
+ */
+export * as Jwks from "./Jwks.js"
+
+/**
  * @since 0.2.0
  */
 export * as Sessions from "./Sessions.js"

@@ -62,8 +62,8 @@ afterAll(() => {
 // operations
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The operations, named as the scripted transport's routes. */
-type Operation = Mock.Route
+/** The operations fuzzed here, named as the scripted transport's routes (the session-token routes have their own tests). */
+type Operation = Exclude<Mock.Route, "createSessionToken" | "getJwks">
 
 const allOperations: ReadonlyArray<Operation> = ["create", "revoke", "listSessions", "getSession", "revokeSession"]
 
