@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import { isSigningKey, type SigningKey } from "./signingKey.js"
 
 /**
  * The options of `Emulator.make` (exported as `Emulator.Options`).
@@ -30,6 +31,13 @@ export interface Options {
   readonly monthlyQuota?: number | undefined
   /** `false` emulates a plan without impersonation: creating a token answers 402. Default `true`. */
   readonly impersonationOnPlan?: boolean | undefined
+  /**
+   * The key pair that signs session tokens (`Emulator.generateSigningKey`), e.g. one shared by the emulators of a
+   * test suite. By default each emulator generates its own on first use.
+   *
+   * @since 0.1.0
+   */
+  readonly signingKey?: SigningKey | undefined
 }
 
 /**
@@ -63,6 +71,8 @@ export interface ResolvedOptions {
   readonly rateLimit: Option.Option<{ readonly limit: number; readonly interval: Duration.Duration }>
   readonly monthlyQuota: Option.Option<number>
   readonly impersonationOnPlan: boolean
+  /** @since 0.1.0 */
+  readonly signingKey: Option.Option<SigningKey>
 }
 
 /** @internal */
@@ -139,7 +149,12 @@ const OptionsSchema = Schema.Struct({
   baseUrl: Schema.optionalWith(BaseUrl, { default: () => defaultBaseUrl }),
   rateLimit: Schema.optional(RateLimit),
   monthlyQuota: Schema.optional(NonNegativeInt),
-  impersonationOnPlan: Schema.optionalWith(Schema.Boolean, { default: () => true })
+  impersonationOnPlan: Schema.optionalWith(Schema.Boolean, { default: () => true }),
+  signingKey: Schema.optional(
+    Schema.declare(isSigningKey, {
+      message: () => "signingKey must be { kid, privateKey, publicKey }: an RSA key pair of node:crypto KeyObjects"
+    })
+  )
 })
 
 const decodeOptions = Schema.decodeUnknownEither(OptionsSchema)
@@ -166,6 +181,7 @@ export const resolve = (options: Options): Either.Either<ResolvedOptions, Refuse
         interval: rateLimit.interval ?? rateLimit.window ?? defaultRateLimit.interval
       })),
       monthlyQuota: Option.fromNullable(decoded.monthlyQuota),
-      impersonationOnPlan: decoded.impersonationOnPlan
+      impersonationOnPlan: decoded.impersonationOnPlan,
+      signingKey: Option.fromNullable(decoded.signingKey)
     }))
   )
