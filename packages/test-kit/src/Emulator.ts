@@ -388,7 +388,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
     const readAt = <A>(f: (s: InternalState.State, now: number) => A): Effect.Effect<A> =>
       run((s, now) => [f(s, now), s])
     const signingKey = yield* Effect.cached(
-      Option.match(resolved.signingKey, { onNone: () => InternalSigningKey.generate(), onSome: Effect.succeed })
+      Option.match(resolved.signingKey, { onNone: () => InternalSigningKey.generateNow, onSome: Effect.succeed })
     )
     const tokenDeps = { issuer: resolved.baseUrl, run, signingKey }
 

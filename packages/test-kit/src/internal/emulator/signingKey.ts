@@ -33,6 +33,15 @@ export const isSigningKey = (u: unknown): u is SigningKey => {
     publicKey instanceof Crypto.KeyObject && publicKey.type === "public" && publicKey.asymmetricKeyType === "rsa"
 }
 
+/**
+ * @internal A fresh RSA-2048 key pair, generated in one synchronous step: an emulator makes its own on the first
+ * request that needs it, and no `TestClock` adjustment (which could fire the client's timeout) can run in between.
+ */
+export const generateNow: Effect.Effect<SigningKey> = Effect.flatMap(
+  InternalRandom.instanceId,
+  (kid) => Effect.sync(() => ({ kid, ...Crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }) }))
+)
+
 /** @internal A fresh RSA-2048 key pair, generated off the event loop; its `kid` is random unless given. */
 export const generate = (kid?: string): Effect.Effect<SigningKey> =>
   Effect.gen(function*() {
