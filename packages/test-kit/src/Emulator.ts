@@ -244,8 +244,9 @@ export class TicketRejected extends Schema.TaggedError<TicketRejected>()("Ticket
 }) {}
 
 /**
- * Why a session could not be seeded or touched: `NotFound` (no session has the id), `NotActive` (touching a session
- * that is no longer active), `InvalidParams` (seed params that break a rule), `DuplicateId` (a seeded id in use).
+ * Why a session could not be seeded, touched or given a token: `NotFound` (no session has the id), `NotActive`
+ * (touching, or minting a token for, a session that is no longer active), `InvalidParams` (seed params or a token
+ * lifetime that break a rule), `DuplicateId` (a seeded id in use).
  *
  * @since 0.2.0
  * @category errors
@@ -337,7 +338,7 @@ export interface Service {
   readonly pendingFaults: Effect.Effect<number>
   /** Drops the faults not yet used. */
   readonly clearFaults: Effect.Effect<void>
-  /** Forgets every token, session, count, fault and rate-limit window. */
+  /** Forgets every token, session, count, fault and rate-limit window; the signing key stays. */
   readonly reset: Effect.Effect<void>
 }
 

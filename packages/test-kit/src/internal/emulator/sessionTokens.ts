@@ -7,11 +7,11 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Sessions from "./sessions.js"
 
-/** @internal The `cat` header of Clerk's session tokens (machine tokens carry another). */
-export const sessionTokenCategory = "cl_B7d4PD111AAA"
+// The `cat` header of Clerk's session tokens (machine tokens carry another).
+const sessionTokenCategory = "cl_B7d4PD111AAA"
 
-/** @internal How long before `iat` a token is already valid, in seconds, as in Clerk's own tokens. */
-export const notBeforeSkewSeconds = 10
+// How long before `iat` a token is already valid, in seconds, as in Clerk's own tokens.
+const notBeforeSkewSeconds = 10
 
 /** @internal The claims of a minted token. `act` is there only for an impersonation: the session's actor, verbatim. */
 export interface Claims {
