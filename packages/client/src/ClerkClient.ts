@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { ActorToken, Session } from "@effect-clerk/schema"
+import type { ActorToken, Jwks, Session } from "@effect-clerk/schema"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Config from "effect/Config"
@@ -23,10 +23,11 @@ import type { ClerkConfigError, ClerkError } from "./ClerkError.js"
 import * as InternalActorTokens from "./internal/actorTokens.js"
 import * as InternalConfig from "./internal/config.js"
 import * as InternalHttp from "./internal/http.js"
+import * as InternalJwks from "./internal/jwks.js"
 import * as InternalRateLimit from "./internal/rateLimit.js"
 import * as InternalSessions from "./internal/sessions.js"
 import { version } from "./internal/version.js"
-import type { ListParams } from "./Sessions.js"
+import type { CreateTokenOptions, ListParams } from "./Sessions.js"
 import { SharedRateLimiter } from "./SharedRateLimiter.js"
 
 /**
@@ -97,8 +98,8 @@ export interface ActorTokensApi {
 }
 
 /**
- * The session operations of the service; `Sessions.list` / `get` / `revoke` call them, and `Sessions.stream` and
- * `Impersonations` are built on them.
+ * The session operations of the service; `Sessions.list` / `get` / `revoke` / `createToken` call them, and
+ * `Sessions.stream` and `Impersonations` are built on them.
  *
  * @since 0.1.0
  * @category models
@@ -110,11 +111,31 @@ export interface SessionsApi {
   readonly get: (sessionId: string) => Effect.Effect<Session.Session, ClerkError>
   /** See `Sessions.revoke`. */
   readonly revoke: (sessionId: string) => Effect.Effect<Session.Session, ClerkError>
+  /**
+   * See `Sessions.createToken`.
+   *
+   * @since 0.1.0
+   */
+  readonly createToken: (
+    sessionId: string,
+    options?: CreateTokenOptions
+  ) => Effect.Effect<Redacted.Redacted<string>, ClerkError>
+}
+
+/**
+ * The key-set operation of the service; `Jwks.get` calls it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface JwksApi {
+  /** See `Jwks.get`. */
+  readonly get: () => Effect.Effect<Jwks.Jwks, ClerkError>
 }
 
 /**
  * The service: Clerk's operations, grouped by resource. {@link make} builds the real one; a test can provide its own
- * with `Layer.succeed(ClerkClient, ClerkClient.of({ actorTokens: { create, revoke }, sessions: { list, get, revoke } }))`,
+ * with `Layer.succeed(ClerkClient, ClerkClient.of({ actorTokens: { … }, sessions: { … }, jwks: { get } }))`,
  * and the module-level accessors (`ActorTokens.create`, `Sessions.list`, `Impersonations.end`, …) then run it.
  *
  * @since 0.1.0
@@ -123,6 +144,8 @@ export interface SessionsApi {
 export interface Service {
   readonly actorTokens: ActorTokensApi
   readonly sessions: SessionsApi
+  /** @since 0.1.0 */
+  readonly jwks: JwksApi
 }
 
 /**
@@ -184,7 +207,8 @@ export const make = (
     })
     return ClerkClient.of({
       actorTokens: InternalActorTokens.make(execute),
-      sessions: InternalSessions.make(execute)
+      sessions: InternalSessions.make(execute),
+      jwks: InternalJwks.make(execute)
     })
   })
 

@@ -1,6 +1,6 @@
 /**
  * Clerk's sessions: an accepted actor token *is* a session of the impersonated user, with the token's `actor` on
- * it. List, read and revoke them here; `Impersonations` builds the whole workflow on these operations. Accessors of
+ * it. List, read and revoke them here, and mint a session token for one; `Impersonations` builds the whole workflow on these operations. Accessors of
  * the `ClerkClient` in context: `Sessions.list(params)` runs `clerkClient.sessions.list(params)`.
  *
  * @since 0.1.0
@@ -9,6 +9,7 @@ import type { Session } from "@effect-clerk/schema"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { ClerkClient } from "./ClerkClient.js"
 import type { ClerkError } from "./ClerkError.js"
@@ -102,6 +103,44 @@ export const get = (sessionId: string): Effect.Effect<Session.Session, ClerkErro
  */
 export const revoke = (sessionId: string): Effect.Effect<Session.Session, ClerkError, ClerkClient> =>
   Effect.flatMap(ClerkClient, (client) => client.sessions.revoke(sessionId))
+
+/**
+ * The options of {@link createToken}, checked when the effect runs.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateTokenOptions {
+  /** The token's lifetime, 30–315360000 whole seconds; Clerk's default is 60. */
+  readonly expiresInSeconds?: number | undefined
+}
+
+/**
+ * Mints a session token (a signed JWT) for a session, as Clerk's frontend would hold for it: `sub` the user, `sid`
+ * the session, and `act` the actor for an impersonation. The token is a credential, returned `Redacted`: it never
+ * reaches a log, a span or an error. The id and `expiresInSeconds` (30–315360000 whole seconds) are checked before
+ * anything is sent (`ClerkInvalidInput`, no request); an unknown session is `ClerkNotFound`. Minting is safe to
+ * repeat, so it is retried like a read.
+ *
+ * @example
+ * ```ts
+ * import { Sessions } from "@effect-clerk/client"
+ * import { Effect, Redacted } from "effect"
+ *
+ * // A token to call your own API as the session's user, for five minutes.
+ * const program = Sessions.createToken("sess_123", { expiresInSeconds: 300 }).pipe(
+ *   Effect.map((jwt) => ({ authorization: `Bearer ${Redacted.value(jwt)}` }))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const createToken = (
+  sessionId: string,
+  options?: CreateTokenOptions
+): Effect.Effect<Redacted.Redacted<string>, ClerkError, ClerkClient> =>
+  Effect.flatMap(ClerkClient, (client) => client.sessions.createToken(sessionId, options))
 
 /**
  * The page size {@link stream} asks for: the largest the session list serves.

@@ -28,6 +28,11 @@ export * as Impersonations from "./Impersonations.js"
 /**
  * @since 0.1.0
  */
+export * as Jwks from "./Jwks.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Sessions from "./Sessions.js"
 
 /**

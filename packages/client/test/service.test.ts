@@ -1,4 +1,4 @@
-import { ActorTokens, ClerkClient, ClerkError, Impersonations } from "@effect-clerk/client"
+import { ActorTokens, ClerkClient, ClerkError, Impersonations, Jwks, Sessions } from "@effect-clerk/client"
 import { ActorToken, Ids } from "@effect-clerk/schema"
 import { Mock } from "@effect-clerk/test-kit"
 import { HttpClient } from "@effect/platform"
@@ -33,8 +33,10 @@ describe("ClerkClient holds the operations", () => {
           sessions: {
             list: () => Effect.succeed({ data: [] }),
             get: (id) => Effect.fail(new ClerkError.ClerkNotFound({ status: 404, errors: [], message: id })),
-            revoke: (id) => Effect.fail(new ClerkError.ClerkNotFound({ status: 404, errors: [], message: id }))
-          }
+            revoke: (id) => Effect.fail(new ClerkError.ClerkNotFound({ status: 404, errors: [], message: id })),
+            createToken: (id) => Effect.succeed(Redacted.make(`jwt for ${id}`))
+          },
+          jwks: { get: () => Effect.succeed({ keys: [] }) }
         })
       )
       const created = yield* ActorTokens.create({ userId: "user_1", actor: { sub: "user_2" } }).pipe(
@@ -47,6 +49,9 @@ describe("ClerkClient holds the operations", () => {
       expect(missing._tag).toBe("ClerkNotFound")
       expect(seen).toEqual(["create user_1", "revoke act_1"])
       expect(yield* Impersonations.active({ userId: "user_1" }).pipe(Effect.provide(Replaced))).toEqual([])
+      const jwt = yield* Sessions.createToken("sess_1").pipe(Effect.provide(Replaced))
+      expect(Redacted.value(jwt)).toBe("jwt for sess_1")
+      expect(yield* Jwks.get().pipe(Effect.provide(Replaced))).toEqual({ keys: [] })
     }))
 
   it.effect("the real service exposes the same operations as the accessors", () =>

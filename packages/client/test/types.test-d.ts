@@ -4,11 +4,12 @@ import {
   ClerkClient as Client,
   ClerkError,
   Impersonations,
+  Jwks,
   Sessions,
   type SharedRateLimiter
 } from "@effect-clerk/client"
 import * as RedisRateLimiter from "@effect-clerk/client/RedisRateLimiter"
-import type { ActorToken, Session } from "@effect-clerk/schema"
+import type { ActorToken, Jwks as JwksSchema, Session } from "@effect-clerk/schema"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { Config, type ConfigError, type Duration, Effect, Layer, Redacted, type Stream } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
@@ -93,8 +94,9 @@ describe("public types", () => {
   })
 
   it("the service holds the operations, grouped by resource, with the accessors' error unions and no requirement", () => {
-    expectTypeOf<keyof ClerkClient.Service>().toEqualTypeOf<"actorTokens" | "sessions">()
-    expectTypeOf<keyof ClerkClient.Service["sessions"]>().toEqualTypeOf<"list" | "get" | "revoke">()
+    expectTypeOf<keyof ClerkClient.Service>().toEqualTypeOf<"actorTokens" | "sessions" | "jwks">()
+    expectTypeOf<keyof ClerkClient.Service["sessions"]>().toEqualTypeOf<"list" | "get" | "revoke" | "createToken">()
+    expectTypeOf<keyof ClerkClient.Service["jwks"]>().toEqualTypeOf<"get">()
     expectTypeOf<ClerkClient.Service["actorTokens"]["create"]>().toEqualTypeOf<
       (params: ActorTokens.CreateParams) => Effect.Effect<ActorToken.ActorToken, ClerkError.ClerkError>
     >()
@@ -171,5 +173,26 @@ describe("public types", () => {
       "TokenRevoked" | "SessionsEnded" | "AlreadyRevoked"
     >()
     expectTypeOf<Impersonations.EndResult["failed"][number]["error"]>().toEqualTypeOf<ClerkError.ClerkError>()
+  })
+
+  it("session tokens and the key set: the jwt Redacted, the whole error union, requiring ClerkClient", () => {
+    expectTypeOf(Sessions.createToken("sess_1")).toEqualTypeOf<
+      Effect.Effect<Redacted.Redacted<string>, ClerkError.ClerkError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf(Sessions.createToken("sess_1", { expiresInSeconds: 300 })).toEqualTypeOf<
+      Effect.Effect<Redacted.Redacted<string>, ClerkError.ClerkError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf<Sessions.CreateTokenOptions>().toEqualTypeOf<{ readonly expiresInSeconds?: number | undefined }>()
+    expectTypeOf(Jwks.get()).toEqualTypeOf<
+      Effect.Effect<JwksSchema.Jwks, ClerkError.ClerkError, ClerkClient.ClerkClient>
+    >()
+    expectTypeOf<JwksSchema.Jwk["kid"]>().toEqualTypeOf<string>()
+    expectTypeOf<JwksSchema.Jwk["n"]>().toEqualTypeOf<string | undefined>()
+    expectTypeOf<ClerkClient.Service["sessions"]["createToken"]>().toEqualTypeOf<
+      (
+        sessionId: string,
+        options?: Sessions.CreateTokenOptions
+      ) => Effect.Effect<Redacted.Redacted<string>, ClerkError.ClerkError>
+    >()
   })
 })

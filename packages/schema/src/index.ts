@@ -33,4 +33,14 @@ export * as Json from "./Json.js"
 /**
  * @since 0.1.0
  */
+export * as Jwks from "./Jwks.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Session from "./Session.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as SessionToken from "./SessionToken.js"

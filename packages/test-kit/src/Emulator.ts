@@ -1,6 +1,7 @@
 /**
- * A stateful emulator of Clerk's actor-token and session endpoints: one implementation of Clerk's behaviour, as an
- * `@effect/platform` HTTP app, served in memory by `TestClerk` and on loopback by `EmulatorServer`.
+ * A stateful emulator of Clerk's actor-token and session endpoints, and of the session tokens it signs: one
+ * implementation of Clerk's behaviour, as an `@effect/platform` HTTP app, served in memory by `TestClerk` and on
+ * loopback by `EmulatorServer`.
  *
  * Inside, it is a state machine with an HTTP face: pure transitions over one state value (`internal/emulator/`:
  * `tokens`, `sessions`, `quota`, `rateWindow`, `faults`, composed in `state`), and a router that maps requests to
@@ -8,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import type { Json, Session } from "@effect-clerk/schema"
+import { type Json, type Jwks, type Session, SessionToken } from "@effect-clerk/schema"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -20,11 +21,14 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import type { KeyObject } from "node:crypto"
 import type { ConnectionReset, StoredToken } from "./EmulatorModel.js"
 import * as InternalFaults from "./internal/emulator/faults.js"
 import * as InternalOptions from "./internal/emulator/options.js"
 import * as InternalRouter from "./internal/emulator/router.js"
 import * as InternalSessions from "./internal/emulator/sessions.js"
+import * as InternalSessionTokenRoutes from "./internal/emulator/sessionTokenRoutes.js"
+import * as InternalSigningKey from "./internal/emulator/signingKey.js"
 import * as InternalState from "./internal/emulator/state.js"
 import type * as InternalTokens from "./internal/emulator/tokens.js"
 import * as InternalRandom from "./internal/random.js"
@@ -81,6 +85,11 @@ export interface Options {
   readonly monthlyQuota?: number | undefined
   /** `false` emulates a plan without impersonation: creating a token answers 402. Default `true`. */
   readonly impersonationOnPlan?: boolean | undefined
+  /**
+   * The key pair that signs session tokens ({@link generateSigningKey}), e.g. one shared by the emulators of a test
+   * suite. By default each emulator generates its own on first use.
+   */
+  readonly signingKey?: SigningKey | undefined
 }
 
 /**
@@ -109,6 +118,7 @@ export interface ResolvedOptions {
   readonly rateLimit: Option.Option<{ readonly limit: number; readonly interval: Duration.Duration }>
   readonly monthlyQuota: Option.Option<number>
   readonly impersonationOnPlan: boolean
+  readonly signingKey: Option.Option<SigningKey>
 }
 
 /**
@@ -150,22 +160,82 @@ export interface SeedSessionParams {
 }
 
 /**
- * The Backend API operations of the emulator: `create` and `revoke` (actor tokens), `listSessions`, `getSession` and
- * `revokeSession` (`GET /v1/sessions`, `GET /v1/sessions/:session_id`, `POST /v1/sessions/:session_id/revoke`).
+ * An RSA key pair that signs session tokens, and the `kid` their header names it by. Make one with
+ * {@link generateSigningKey}, and give it to several emulators with their `signingKey` option to share it (key
+ * generation takes a noticeable fraction of a second).
  *
  * @since 0.1.0
  * @category models
  */
-export type Operation = "create" | "revoke" | "listSessions" | "getSession" | "revokeSession"
+export interface SigningKey {
+  readonly kid: string
+  /** An RSA private key (`node:crypto`). */
+  readonly privateKey: KeyObject
+  /** Its public key. */
+  readonly publicKey: KeyObject
+}
 
 /**
- * The routes whose requests are counted: the Backend API operations, the ticket-accept page, and anything else
- * (answered 404).
+ * Generates an RSA-2048 key pair for signing session tokens, named by `kid` (default: a random `ins_…` id, like a
+ * Clerk instance's). Give it to emulators as their `signingKey` option to share one key (and skip the fraction of a
+ * second each generation takes), or sign tokens of your own with it (`Fixtures.signSessionToken`), e.g. under a key
+ * the emulator does not publish.
+ *
+ * @example
+ * ```ts
+ * import { Emulator } from "@effect-clerk/test-kit"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const signingKey = yield* Emulator.generateSigningKey()
+ *   const first = yield* Emulator.make({ signingKey })
+ *   const second = yield* Emulator.make({ signingKey }) // the same kid, the same JWKS
+ *   return [yield* first.jwks, yield* second.jwks]
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const generateSigningKey = (options: { readonly kid?: string | undefined } = {}): Effect.Effect<SigningKey> =>
+  InternalSigningKey.generate(options.kid)
+
+/**
+ * The options of {@link Service.sessionToken}.
  *
  * @since 0.1.0
  * @category models
  */
-export type Route = Operation | "accept" | "unmatched"
+export interface SessionTokenOptions {
+  /** The token's lifetime, 30–315360000 whole seconds; default 60. */
+  readonly expiresInSeconds?: number | undefined
+}
+
+/**
+ * The Backend API operations of the emulator: `create` and `revoke` (actor tokens), `listSessions`, `getSession` and
+ * `revokeSession` (`GET /v1/sessions`, `GET /v1/sessions/:session_id`, `POST /v1/sessions/:session_id/revoke`),
+ * `createSessionToken` (`POST /v1/sessions/:session_id/tokens`) and `getJwks` (`GET /v1/jwks`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Operation =
+  | "create"
+  | "revoke"
+  | "listSessions"
+  | "getSession"
+  | "revokeSession"
+  | "createSessionToken"
+  | "getJwks"
+
+/**
+ * The routes whose requests are counted: the Backend API operations, the ticket-accept page, the Frontend API's key
+ * set (`/.well-known/jwks.json`), and anything else (answered 404).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Route = Operation | "accept" | "wellKnownJwks" | "unmatched"
 
 /**
  * How many requests each route has seen since the start or the last {@link Service.reset}, faulted and refused
@@ -250,8 +320,9 @@ export class TicketRejected extends Schema.TaggedError<TicketRejected>()("Ticket
 }) {}
 
 /**
- * Why a session could not be seeded or touched: `NotFound` (no session has the id), `NotActive` (touching a session
- * that is no longer active), `InvalidParams` (seed params that break a rule), `DuplicateId` (a seeded id in use).
+ * Why a session could not be seeded, touched or given a token: `NotFound` (no session has the id), `NotActive`
+ * (touching, or minting a token for, a session that is no longer active), `InvalidParams` (seed params or a token
+ * lifetime that break a rule), `DuplicateId` (a seeded id in use).
  *
  * @since 0.1.0
  * @category errors
@@ -276,8 +347,9 @@ export interface Service {
   readonly options: ResolvedOptions
   /**
    * The HTTP app: `POST /v1/actor_tokens`, `POST /v1/actor_tokens/:actor_token_id/revoke`, `GET /v1/sessions`,
-   * `GET /v1/sessions/:session_id`, `POST /v1/sessions/:session_id/revoke` and `GET /v1/tickets/accept?ticket=…`. It
-   * fails only with `EmulatorModel.ConnectionReset`; a stall never completes.
+   * `GET /v1/sessions/:session_id`, `POST /v1/sessions/:session_id/revoke`, `POST /v1/sessions/:session_id/tokens`,
+   * `GET /v1/jwks`, `GET /v1/tickets/accept?ticket=…` and `GET /.well-known/jwks.json`. It fails only with
+   * `EmulatorModel.ConnectionReset`; a stall never completes.
    */
   readonly httpApp: HttpApp.Default<ConnectionReset>
   /** Every token, oldest first, with its current status. */
@@ -299,6 +371,39 @@ export interface Service {
   readonly seedSession: (params: SeedSessionParams) => Effect.Effect<Session.Session, SessionRejected>
   /** Activity on an active session: `last_active_at` = now, which restarts its 10-minute inactivity timeout. */
   readonly touchSession: (id: string) => Effect.Effect<Session.Session, SessionRejected>
+  /**
+   * The key pair that signs session tokens: the `signingKey` option, or one generated on first use and kept for the
+   * emulator's life (`reset` keeps it, so its `kid` never changes).
+   *
+   * @since 0.1.0
+   */
+  readonly signingKey: Effect.Effect<SigningKey>
+  /**
+   * The public key set that `GET /v1/jwks` and `/.well-known/jwks.json` serve: one RSA key (`RS256`, `sig`) named by
+   * the signing key's `kid`.
+   *
+   * @since 0.1.0
+   */
+  readonly jwks: Effect.Effect<Jwks.Jwks>
+  /**
+   * The public key as PEM (SPKI): Clerk's "JWT public key", what `@clerk/backend` takes as `jwtKey` to verify without
+   * a network call.
+   *
+   * @since 0.1.0
+   */
+  readonly publicKeyPem: Effect.Effect<string>
+  /**
+   * A signed session token for a live (`active` or `pending`) session, as `POST /v1/sessions/:session_id/tokens`
+   * mints it, without HTTP: `sub`, `sid`, `iss` (the base URL), `iat`, `nbf` = `iat` − 10, `exp` = `iat` + the
+   * lifetime (default 60 s), `v: 2`, `sts` and, for an impersonation, `act` (the actor, verbatim); times from the
+   * `Clock`. `SessionRejected`: `NotFound`, `NotActive`, or `InvalidParams` for a lifetime outside 30–315360000.
+   *
+   * @since 0.1.0
+   */
+  readonly sessionToken: (
+    sessionId: string,
+    options?: SessionTokenOptions
+  ) => Effect.Effect<string, SessionRejected>
   /** The requests seen per route. */
   readonly requestCounts: Effect.Effect<RequestCounts>
   /** The requests seen by one route. */
@@ -309,7 +414,7 @@ export interface Service {
   readonly pendingFaults: Effect.Effect<number>
   /** Drops the faults not yet used. */
   readonly clearFaults: Effect.Effect<void>
-  /** Forgets every token, session, count, fault and rate-limit window. */
+  /** Forgets every token, session, count, fault and rate-limit window; the signing key stays. */
   readonly reset: Effect.Effect<void>
 }
 
@@ -320,6 +425,8 @@ export interface Service {
  * @category tags
  */
 export class Emulator extends Context.Tag("@effect-clerk/test-kit/Emulator")<Emulator, Service>() {}
+
+const decodeExpiresInSeconds = Schema.decodeUnknownEither(SessionToken.ExpiresInSeconds)
 
 /**
  * Creates an emulator with empty state.
@@ -357,10 +464,14 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
       })
     const readAt = <A>(f: (s: InternalState.State, now: number) => A): Effect.Effect<A> =>
       run((s, now) => [f(s, now), s])
+    const signingKey = yield* Effect.cached(
+      Option.match(resolved.signingKey, { onNone: () => InternalSigningKey.generateNow, onSome: Effect.succeed })
+    )
+    const tokenDeps = { issuer: resolved.baseUrl, run, signingKey }
 
     return Emulator.of({
       options: resolved,
-      httpApp: InternalRouter.make({ options: resolved, run }),
+      httpApp: InternalRouter.make({ options: resolved, run, signingKey }),
       tokens: read((s) => s.tokens),
       find: (id) => read((s) => Option.fromNullable(s.tokens.find((t) => t.id === id))),
       accept: (id) => accept({ id }),
@@ -389,6 +500,24 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
           run((s, now) => InternalState.touchSession(s, now, id)),
           Either.mapLeft((refused) => new SessionRejected(InternalSessions.rejection(refused)))
         ),
+      signingKey,
+      jwks: Effect.map(signingKey, (key) => ({ keys: [InternalSigningKey.jwk(key)] })),
+      publicKeyPem: Effect.map(signingKey, InternalSigningKey.publicKeyPem),
+      sessionToken: (sessionId, tokenOptions = {}) =>
+        Effect.gen(function*() {
+          const expiresInSeconds = yield* Either.mapLeft(
+            decodeExpiresInSeconds(tokenOptions.expiresInSeconds ?? SessionToken.defaultExpiresInSeconds),
+            () =>
+              new SessionRejected({
+                reason: "InvalidParams",
+                message:
+                  `expiresInSeconds must be a whole number of seconds from ${SessionToken.minExpiresInSeconds} ` +
+                  `to ${SessionToken.maxExpiresInSeconds}`
+              })
+          )
+          const signed = yield* InternalSessionTokenRoutes.signedToken(tokenDeps, sessionId, expiresInSeconds)
+          return yield* Either.mapLeft(signed, (refused) => new SessionRejected(InternalSessions.rejection(refused)))
+        }),
       requestCounts: read((s) => s.counts),
       requestCount: (route) => read((s) => s.counts[route]),
       injectFault: (fault, faultOptions) => Ref.update(state, (s) => InternalState.injectFault(s, fault, faultOptions)),

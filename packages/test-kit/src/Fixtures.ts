@@ -9,7 +9,9 @@ import * as Arbitrary from "effect/Arbitrary"
 import type * as FastCheck from "effect/FastCheck"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { defaultBaseUrl } from "./Emulator.js"
+import { defaultBaseUrl, type SigningKey } from "./Emulator.js"
+import * as InternalSessionTokens from "./internal/emulator/sessionTokens.js"
+import * as InternalSigningKey from "./internal/emulator/signingKey.js"
 import { errors } from "./internal/wire.js"
 
 const encodeCreateParams = Schema.encodeSync(ActorToken.CreateActorTokenParams)
@@ -250,3 +252,57 @@ export const actorSubMissingJson: ClerkErrorBody.ClerkErrorBodyJson = errorsJson
  * @category fixtures
  */
 export const tooManyRequestsJson: ClerkErrorBody.ClerkErrorBodyJson = errorsJson([errors.tooManyRequests()])
+
+// ---------------------------------------------------------------------------------------------------------------
+// session tokens
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The options of {@link signSessionToken}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SignSessionTokenOptions {
+  /** The key pair to sign with: the emulator's (`emulator.signingKey`) or another (`Emulator.generateSigningKey()`). */
+  readonly key: SigningKey
+  /** The header's `kid`, default the key's own: another one makes a token whose key the verifier cannot find. */
+  readonly kid?: string | undefined
+  /** Header fields set over the default `{ alg: "RS256", typ: "JWT", kid, cat: "cl_B7d4PD111AAA" }`. */
+  readonly header?: Readonly<Record<string, unknown>> | undefined
+}
+
+/**
+ * A session token with exactly the claims given, signed RS256 with `key`: the tokens an application's own rules
+ * must refuse or treat apart — expired (`exp` in the past), not yet valid, signed by a key the emulator does not
+ * publish, naming another `kid`, `sts: "pending"`, an `act` of any shape. For a token the emulator would mint, use
+ * `emulator.sessionToken(sessionId)`.
+ *
+ * @example
+ * ```ts
+ * import { Emulator, Fixtures } from "@effect-clerk/test-kit"
+ * import { Clock, Effect } from "effect"
+ *
+ * const expired = Effect.gen(function*() {
+ *   const emulator = yield* Emulator.Emulator
+ *   const key = yield* emulator.signingKey
+ *   const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+ *   return Fixtures.signSessionToken(
+ *     { sub: "user_1", sid: "sess_1", iss: Emulator.defaultBaseUrl, iat: now - 120, nbf: now - 130, exp: now - 60, v: 2 },
+ *     { key }
+ *   )
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category session tokens
+ */
+export const signSessionToken = (
+  claims: Readonly<Record<string, unknown>>,
+  options: SignSessionTokenOptions
+): string =>
+  InternalSigningKey.sign(
+    options.key.privateKey,
+    { ...InternalSessionTokens.header(options.kid ?? options.key.kid), ...options.header },
+    claims
+  )

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { ClerkClient, type ClerkError } from "@effect-clerk/client"
-import { ActorToken, ClerkErrorBody, Ids, Session } from "@effect-clerk/schema"
+import { ActorToken, ClerkErrorBody, Ids, Jwks, Session, SessionToken } from "@effect-clerk/schema"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
@@ -184,6 +184,33 @@ export const sessionList = (
     rest
   )
 }
+
+/**
+ * A 200 with a minted session token, `{ "object": "token", "jwt": … }`, encoded by the schema package.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const sessionToken = (
+  jwt: string,
+  options?: { readonly headers?: Readonly<Record<string, string>>; readonly delay?: Duration.DurationInput }
+): Reply =>
+  respond(
+    200,
+    Schema.encodeSync(SessionToken.SessionToken)(new SessionToken.SessionToken({ jwt: Redacted.make(jwt) })),
+    options
+  )
+
+/**
+ * A 200 with a key set, `{ "keys": [...] }`, encoded by the schema package.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const jwks = (
+  keys: ReadonlyArray<Jwks.Jwk>,
+  options?: { readonly headers?: Readonly<Record<string, string>>; readonly delay?: Duration.DurationInput }
+): Reply => respond(200, Schema.encodeSync(Jwks.Jwks)({ keys }), options)
 
 /**
  * An error status with Clerk's error body (one entry), encoded by the schema package.

@@ -154,7 +154,8 @@ const operationNames: {
   readonly [Group in keyof ClerkClient.Service]: Record<keyof ClerkClient.Service[Group], true>
 } = {
   actorTokens: { create: true, revoke: true },
-  sessions: { list: true, get: true, revoke: true }
+  sessions: { list: true, get: true, revoke: true, createToken: true },
+  jwks: { get: true }
 }
 
 const notStubbed = (name: string) => () => Effect.dieMessage(`ClerkClient stub: ${name} was not stubbed`)

@@ -205,7 +205,10 @@ describe("the checks every Backend API route meets", () => {
         listSessions: 2,
         getSession: 1,
         revokeSession: 1,
+        createSessionToken: 0,
+        getJwks: 0,
         accept: 0,
+        wellKnownJwks: 0,
         unmatched: 0
       })
     }).pipe(withClerk()))

@@ -24,7 +24,18 @@ describe("the initial state", () => {
       usage: {},
       rateWindow: undefined,
       faults: [],
-      counts: { create: 0, revoke: 0, listSessions: 0, getSession: 0, revokeSession: 0, accept: 0, unmatched: 0 }
+      counts: {
+        create: 0,
+        revoke: 0,
+        listSessions: 0,
+        getSession: 0,
+        revokeSession: 0,
+        createSessionToken: 0,
+        getJwks: 0,
+        accept: 0,
+        wellKnownJwks: 0,
+        unmatched: 0
+      }
     })
   })
 })
@@ -125,7 +136,10 @@ describe("count and faults", () => {
       listSessions: 1,
       getSession: 0,
       revokeSession: 0,
+      createSessionToken: 0,
+      getJwks: 0,
       accept: 0,
+      wellKnownJwks: 0,
       unmatched: 1
     })
   })

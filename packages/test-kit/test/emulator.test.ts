@@ -417,7 +417,7 @@ describe("inspection and control", () => {
       expect(yield* emulator.requestCounts).toMatchObject({ create: 1, revoke: 2, accept: 0, unmatched: 0 })
       expect(yield* emulator.pendingFaults).toBe(3)
       yield* emulator.reset
-      expect(Object.values(yield* emulator.requestCounts)).toEqual([0, 0, 0, 0, 0, 0, 0])
+      expect(Object.values(yield* emulator.requestCounts)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
       expect(yield* emulator.tokens).toEqual([])
       expect(yield* emulator.sessions).toEqual([])
       expect(yield* emulator.pendingFaults).toBe(0)

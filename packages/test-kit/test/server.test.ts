@@ -69,7 +69,10 @@ layer(EmulatorServer.layer({ port: 0 }))("the server over loopback", (it) => {
         listSessions: 0,
         getSession: 0,
         revokeSession: 0,
+        createSessionToken: 0,
+        getJwks: 0,
         accept: 2,
+        wellKnownJwks: 0,
         unmatched: 0
       })
     }))

@@ -1,8 +1,8 @@
-import { Ids, Session } from "@effect-clerk/schema"
+import { Ids, Session, SessionToken } from "@effect-clerk/schema"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { SessionsApi } from "../ClerkClient.js"
-import type { ListParams } from "../Sessions.js"
+import type { CreateTokenOptions, ListParams } from "../Sessions.js"
 import type * as InternalHttp from "./http.js"
 import * as InternalInput from "./input.js"
 
@@ -10,6 +10,8 @@ const encodeListParams = Schema.encodeUnknownEither(Session.ListSessionsParams)
 const decodeSessionId = Schema.decodeUnknownEither(Ids.SessionId)
 const decodeSession = Schema.decodeUnknownEither(Session.Session)
 const decodeSessionList = Schema.decodeUnknownEither(Session.SessionList)
+const encodeTokenParams = Schema.encodeUnknownEither(SessionToken.CreateSessionTokenParams)
+const decodeSessionToken = Schema.decodeUnknownEither(SessionToken.SessionToken)
 
 /** @internal The session operations of a client, over its one way to reach Clerk. */
 export const make = (execute: InternalHttp.Execute): SessionsApi => ({
@@ -47,5 +49,22 @@ export const make = (execute: InternalHttp.Execute): SessionsApi => ({
       idempotent: true,
       decode: decodeSession
     })
+  }),
+  createToken: Effect.fn("Sessions.createToken")(function*(sessionId: string, options: CreateTokenOptions = {}) {
+    const id = yield* InternalInput.check("session id", decodeSessionId(sessionId))
+    const body = yield* InternalInput.check(
+      "session token options",
+      encodeTokenParams(InternalInput.dropUndefined(options), { onExcessProperty: "error" })
+    )
+    const token = yield* execute({
+      operation: "sessions.createToken",
+      method: "POST",
+      path: `/sessions/${id}/tokens`,
+      body,
+      // Each call mints a fresh token and changes nothing else: sending it twice is harmless.
+      idempotent: true,
+      decode: decodeSessionToken
+    })
+    return token.jwt
   })
 })

@@ -62,8 +62,8 @@ afterAll(() => {
 // operations
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The operations, named as the scripted transport's routes. */
-type Operation = Emulator.Operation
+/** The operations fuzzed here, named as the scripted transport's routes (the session-token routes have their own tests). */
+type Operation = Exclude<Emulator.Operation, "createSessionToken" | "getJwks">
 
 const allOperations: ReadonlyArray<Operation> = ["create", "revoke", "listSessions", "getSession", "revokeSession"]
 

@@ -15,12 +15,14 @@ const routeOf = (method: string, path: string): Operation | undefined => {
   if (method === "GET") {
     if (/\/sessions\/?$/.test(path)) return "listSessions"
     if (/\/sessions\/[^/]+\/?$/.test(path)) return "getSession"
+    if (/\/jwks\/?$/.test(path)) return "getJwks"
     return undefined
   }
   if (method !== "POST") return undefined
   if (/\/actor_tokens\/?$/.test(path)) return "create"
   if (/\/actor_tokens\/[^/]+\/revoke\/?$/.test(path)) return "revoke"
   if (/\/sessions\/[^/]+\/revoke\/?$/.test(path)) return "revokeSession"
+  if (/\/sessions\/[^/]+\/tokens\/?$/.test(path)) return "createSessionToken"
   return undefined
 }
 

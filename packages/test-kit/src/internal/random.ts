@@ -29,3 +29,6 @@ export const clientId: Effect.Effect<string> = clerkId("client")
 
 /** @internal An opaque, URL-safe sign-in ticket. */
 export const ticket: Effect.Effect<string> = randomString(base62, 64)
+
+/** @internal An instance id, the `kid` of its signing key: `ins_` and 27 base62 characters, like Clerk's. */
+export const instanceId: Effect.Effect<string> = clerkId("ins")

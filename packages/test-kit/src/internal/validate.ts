@@ -3,7 +3,7 @@
  * becomes one of Clerk's `form_param_*` errors, named by its wire path (`actor.sub`, `limit`). The create body is
  * decoded with `ActorToken.CreateActorTokenParams`, the session list query with `Session.ListSessionsParams`.
  */
-import { ActorToken, Session } from "@effect-clerk/schema"
+import { ActorToken, Session, SessionToken } from "@effect-clerk/schema"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
@@ -20,6 +20,7 @@ export interface BodyRefused {
 
 const decodeJson = Schema.decodeUnknownEither(Schema.parseJson())
 const decodeParams = Schema.decodeUnknownEither(ActorToken.CreateActorTokenParams)
+const decodeSessionTokenParams = Schema.decodeUnknownEither(SessionToken.CreateSessionTokenParams)
 
 type Problem = "missing" | "unknown" | "type" | "value"
 
@@ -76,14 +77,18 @@ const toEntry = ({ path, problem }: Found): ErrorEntry => {
   }
 }
 
-/** @internal Reads the body of a create request: the params, or Clerk's answer refusing them. */
-export const checkCreateBody = (
-  text: string
-): Either.Either<ActorToken.CreateActorTokenParams, BodyRefused> =>
+// Reads a JSON body with a params schema: the params, or Clerk's answer refusing them.
+const checkBody = <A>(
+  decode: (
+    json: unknown,
+    options: { readonly errors: "all"; readonly onExcessProperty: "error" }
+  ) => Either.Either<A, ParseResult.ParseError>
+) =>
+(text: string): Either.Either<A, BodyRefused> =>
   decodeJson(text).pipe(
     Either.mapLeft((): BodyRefused => ({ status: 400, errors: [errors.requestBodyInvalid()] })),
     Either.flatMap((json) =>
-      decodeParams(json, { errors: "all", onExcessProperty: "error" }).pipe(
+      decode(json, { errors: "all", onExcessProperty: "error" }).pipe(
         Either.mapLeft((error): BodyRefused => {
           const found: Array<Found> = []
           collect(error.issue, [], found)
@@ -96,6 +101,21 @@ export const checkCreateBody = (
       )
     )
   )
+
+/** @internal Reads the body of a create request: the params, or Clerk's answer refusing them. */
+export const checkCreateBody: (text: string) => Either.Either<ActorToken.CreateActorTokenParams, BodyRefused> =
+  checkBody(decodeParams)
+
+const checkSessionTokenParams = checkBody(decodeSessionTokenParams)
+
+/**
+ * @internal Reads the body of a session-token request, which may be empty (`@clerk/backend` sends none without a
+ * lifetime): the params, or Clerk's answer refusing them.
+ */
+export const checkSessionTokenBody = (
+  text: string
+): Either.Either<SessionToken.CreateSessionTokenParams, BodyRefused> =>
+  checkSessionTokenParams(text.trim() === "" ? "{}" : text)
 
 // The query of the session list: each parameter's first value, strings read as the numbers and booleans they stand
 // for. A string that is not one (`limit=ten`, `paginated=yes`) is a bad format; what the numbers mean is checked next.

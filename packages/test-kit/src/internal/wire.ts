@@ -2,9 +2,10 @@
  * Everything the emulator puts on the wire: Clerk's error entries and the responses, always produced by encoding
  * with the schemas of `@effect-clerk/schema`, never written as JSON by hand.
  */
-import { ActorToken, ClerkErrorBody, Session } from "@effect-clerk/schema"
+import { ActorToken, ClerkErrorBody, Jwks, Session, SessionToken } from "@effect-clerk/schema"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { randomString } from "./random.js"
 
@@ -71,6 +72,13 @@ export const errors = {
       "session is not active",
       `Session cannot be revoked because its status is ${status}. Only active or pending sessions can be revoked.`
     ),
+  // *unverified*: what Clerk answers for a token of a session that is no longer active is not documented.
+  sessionTokenNotActive: (status: Session.SessionStatus): ErrorEntry =>
+    entry(
+      "session_not_active",
+      "session is not active",
+      `A session token cannot be created because the session's status is ${status}. Only active or pending sessions have tokens.`
+    ),
   impersonationLimitExceeded: (quota: number): ErrorEntry =>
     entry(
       "impersonation_limit_exceeded",
@@ -99,6 +107,8 @@ const encodeErrorBody = HttpServerResponse.schemaJson(ClerkErrorBody.ClerkErrorB
 const encodeActorToken = HttpServerResponse.schemaJson(ActorToken.ActorToken)
 const encodeSession = HttpServerResponse.schemaJson(Session.Session)
 const encodeSessionList = HttpServerResponse.schemaJson(Session.SessionList)
+const encodeSessionToken = HttpServerResponse.schemaJson(SessionToken.SessionToken)
+const encodeJwks = HttpServerResponse.schemaJson(Jwks.Jwks)
 
 /** @internal An error response with Clerk's body and a fresh `clerk_trace_id`. */
 export const errorResponse = (
@@ -128,6 +138,14 @@ export const sessionResponse = (session: Session.Session): Effect.Effect<HttpSer
 export const sessionListResponse = (
   page: Session.SessionList
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> => Effect.orDie(encodeSessionList(page, { status: 200 }))
+
+/** @internal A 200 response with a minted session token, `{ "object": "token", "jwt" }`. */
+export const sessionTokenResponse = (jwt: string): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
+  Effect.orDie(encodeSessionToken(new SessionToken.SessionToken({ jwt: Redacted.make(jwt) }), { status: 200 }))
+
+/** @internal A 200 response with a key set. */
+export const jwksResponse = (jwks: Jwks.Jwks): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
+  Effect.orDie(encodeJwks(jwks, { status: 200 }))
 
 /** @internal A value's wire JSON, as a string. */
 export const jsonString = <A, I>(schema: Schema.Schema<A, I>, value: A): string =>

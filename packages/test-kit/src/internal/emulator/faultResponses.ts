@@ -2,12 +2,13 @@
  * What an injected fault puts on the wire in place of (or after) the normal response: a status, a proxy's HTML page,
  * a broken body, a reset connection or no answer at all.
  */
-import { ActorToken, Ids, Session } from "@effect-clerk/schema"
+import { ActorToken, Ids, Jwks, Session, SessionToken } from "@effect-clerk/schema"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import type { Fault, Operation } from "../../Emulator.js"
 import { ConnectionReset } from "../../EmulatorModel.js"
 import * as InternalRandom from "../random.js"
@@ -23,9 +24,16 @@ const bodyText = (response: HttpServerResponse.HttpServerResponse): Option.Optio
   response.body._tag === "Uint8Array" ? Option.some(new TextDecoder().decode(response.body.body)) : Option.none()
 
 // What the operation answers, to truncate or reshape when a fault replaces a request that was not processed: a token,
-// a session, or a page of sessions.
+// a session, a page of sessions, a session token or a key set.
 const sampleJson = (operation: Operation, baseUrl: string): Effect.Effect<string> =>
   Effect.gen(function*() {
+    if (operation === "createSessionToken") {
+      return Wire.jsonString(
+        SessionToken.SessionToken,
+        new SessionToken.SessionToken({ jwt: Redacted.make("emulator.sample.token") })
+      )
+    }
+    if (operation === "getJwks") return Wire.jsonString(Jwks.Jwks, { keys: [] })
     const now = yield* currentMillis
     const [token] = Tokens.create(Tokens.empty, now, {
       params: ActorToken.CreateActorTokenParams.make({

@@ -10,6 +10,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type { Options, ResolvedOptions } from "../../Emulator.js"
+import { isSigningKey } from "./signingKey.js"
 
 /** @internal */
 export const defaultSecretKey = "sk_test_clerk_emulator_0000000000000000000000000000"
@@ -74,7 +75,12 @@ const OptionsSchema = Schema.Struct({
   baseUrl: Schema.optionalWith(BaseUrl, { default: () => defaultBaseUrl }),
   rateLimit: Schema.optional(RateLimit),
   monthlyQuota: Schema.optional(NonNegativeInt),
-  impersonationOnPlan: Schema.optionalWith(Schema.Boolean, { default: () => true })
+  impersonationOnPlan: Schema.optionalWith(Schema.Boolean, { default: () => true }),
+  signingKey: Schema.optional(
+    Schema.declare(isSigningKey, {
+      message: () => "signingKey must be { kid, privateKey, publicKey }: an RSA key pair of node:crypto KeyObjects"
+    })
+  )
 })
 
 const decodeOptions = Schema.decodeUnknownEither(OptionsSchema)
@@ -101,6 +107,7 @@ export const resolve = (options: Options): Either.Either<ResolvedOptions, Refuse
         interval: rateLimit.interval ?? defaultRateLimit.interval
       })),
       monthlyQuota: Option.fromNullable(decoded.monthlyQuota),
-      impersonationOnPlan: decoded.impersonationOnPlan
+      impersonationOnPlan: decoded.impersonationOnPlan,
+      signingKey: Option.fromNullable(decoded.signingKey)
     }))
   )

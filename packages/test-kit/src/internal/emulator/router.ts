@@ -5,7 +5,8 @@
  * A Backend API request is counted, then meets, in this order: a fault injected before processing, the API version,
  * the secret key, the rate limit, then its operation (create: the plan, the body, the monthly quota; the session
  * list: its query), then a fault injected after processing. The ticket page stands for Clerk's Frontend API: no key,
- * no rate limit, no faults; opening it starts the session of the impersonation.
+ * no rate limit, no faults; opening it starts the session of the impersonation. `/.well-known/jwks.json` stands for
+ * the Frontend API's key set the same way.
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpRouter from "@effect/platform/HttpRouter"
@@ -15,7 +16,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type { Operation, ResolvedOptions, Route } from "../../Emulator.js"
+import type { Operation, ResolvedOptions, Route, SigningKey } from "../../Emulator.js"
 import type { ConnectionReset } from "../../EmulatorModel.js"
 import * as InternalRandom from "../random.js"
 import { checkCreateBody, checkListQuery } from "../validate.js"
@@ -24,6 +25,7 @@ import * as FaultResponses from "./faultResponses.js"
 import * as Guards from "./guards.js"
 import * as Pages from "./pages.js"
 import * as Sessions from "./sessions.js"
+import * as SessionTokenRoutes from "./sessionTokenRoutes.js"
 import * as State from "./state.js"
 import * as Tokens from "./tokens.js"
 
@@ -31,12 +33,14 @@ import * as Tokens from "./tokens.js"
 export interface Deps {
   readonly options: ResolvedOptions
   readonly run: State.Run
+  /** The key that signs session tokens, generated on first use. */
+  readonly signingKey: Effect.Effect<SigningKey>
 }
 
 type Handler<R> = Effect.Effect<HttpServerResponse.HttpServerResponse, never, R>
 
 /** @internal The emulator's HTTP app. It fails only with `ConnectionReset`; a stall never completes. */
-export const make = ({ options, run }: Deps): HttpApp.Default<ConnectionReset> => {
+export const make = ({ options, run, signingKey }: Deps): HttpApp.Default<ConnectionReset> => {
   const count = (route: Route) => run((s) => [undefined, State.count(s, route)] as const)
 
   // API version, secret key, rate limit: each a Clerk error response, or on to the operation.
@@ -149,13 +153,18 @@ export const make = ({ options, run }: Deps): HttpApp.Default<ConnectionReset> =
     return Either.match(accepted, { onLeft: Pages.rejected, onRight: Pages.signedIn })
   })
 
+  const sessionTokens = SessionTokenRoutes.make({ issuer: options.baseUrl, run, signingKey })
+
   return HttpRouter.empty.pipe(
     HttpRouter.post("/v1/actor_tokens", backendApi("create", create)),
     HttpRouter.post("/v1/actor_tokens/:actor_token_id/revoke", backendApi("revoke", revoke)),
     HttpRouter.get("/v1/sessions", backendApi("listSessions", listSessions)),
     HttpRouter.get("/v1/sessions/:session_id", backendApi("getSession", getSession)),
     HttpRouter.post("/v1/sessions/:session_id/revoke", backendApi("revokeSession", revokeSession)),
+    HttpRouter.post("/v1/sessions/:session_id/tokens", backendApi("createSessionToken", sessionTokens.create)),
+    HttpRouter.get("/v1/jwks", backendApi("getJwks", sessionTokens.jwks)),
     HttpRouter.get(Tokens.acceptPath, acceptPage),
+    HttpRouter.get("/.well-known/jwks.json", Effect.zipRight(count("wellKnownJwks"), sessionTokens.jwks)),
     Effect.catchTag(
       "RouteNotFound",
       () => Effect.zipRight(count("unmatched"), Wire.errorResponse(404, [Wire.errors.resourceNotFound()]))

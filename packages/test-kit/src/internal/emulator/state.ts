@@ -38,7 +38,18 @@ export const initial: State = {
   usage: Quota.empty,
   rateWindow: RateWindow.empty,
   faults: Faults.empty,
-  counts: { create: 0, revoke: 0, listSessions: 0, getSession: 0, revokeSession: 0, accept: 0, unmatched: 0 }
+  counts: {
+    create: 0,
+    revoke: 0,
+    listSessions: 0,
+    getSession: 0,
+    revokeSession: 0,
+    createSessionToken: 0,
+    getJwks: 0,
+    accept: 0,
+    wellKnownJwks: 0,
+    unmatched: 0
+  }
 }
 
 /**
