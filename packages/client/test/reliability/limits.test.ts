@@ -13,6 +13,7 @@ import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vites
 import { Deferred, Duration, Effect, Exit, Layer, Option, Redacted, Schema, TestClock } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import * as Zlib from "node:zlib"
 import { endsWithin, expectFields, joinWithin } from "../support.js"
 import {
   callBound,
@@ -215,6 +216,35 @@ describe("a body over 1 MiB is refused without being buffered", () => {
     const base = { ...Schema.encodeSync(ActorToken.ActorToken)(Fixtures.pendingToken), padding: "" }
     return JSON.stringify({ ...base, padding: "p".repeat(size - JSON.stringify(base).length) })
   }
+
+  it.effect("a response the client cannot see into, compressed with a small length, is read bounded: refused", () =>
+    Effect.gen(function*() {
+      const gzipped = Zlib.gzipSync(Buffer.alloc(2 * MiB, 0x20))
+      // A transport that inflates on its own, with a response of a shape the client does not know: its declared
+      // length is the compressed one, so only the bounded `Stream` fold may read it.
+      const inflating = HttpClient.make((request) =>
+        Effect.sync(() => {
+          const response = HttpClientResponse.fromWeb(
+            request,
+            new Response(new Blob([gzipped]).stream().pipeThrough(new DecompressionStream("gzip")), {
+              status: 200,
+              headers: { "content-encoding": "gzip", "content-length": String(gzipped.length) }
+            })
+          )
+          return new Proxy(response, { get: (target, key) => key === "source" ? undefined : Reflect.get(target, key) })
+        })
+      )
+      expect(gzipped.length).toBeLessThan(MiB)
+      const error = yield* ActorTokens.revoke("act_1").pipe(
+        Effect.flip,
+        Effect.provide(
+          ClerkClient.layer({ secretKey: Redacted.make("sk_test_limits"), maxRetries: 0 }).pipe(
+            Layer.provide(Layer.succeed(HttpClient.HttpClient, inflating))
+          )
+        )
+      )
+      expectFields(error, { _tag: "ClerkDecodeError", reason: "BodyTooLarge" })
+    }))
 
   it.effect("the limit is exact: 1 MiB is read, 1 MiB + 1 byte is refused", () =>
     Effect.gen(function*() {
