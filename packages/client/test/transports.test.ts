@@ -1,18 +1,21 @@
 /**
  * The client over the real transports a user provides, against a node:http server on 127.0.0.1: `@effect/platform`'s
- * `FetchHttpClient` (the body is a web `ReadableStream`) and `@effect/platform-node`'s undici client
- * (`NodeHttpClient.layerUndici`, the body is a Node `Readable`). Each body path is read by the client's own bounded
- * loop: declared length or chunked, compressed (fetch), too large, cut short, stalled.
+ * `FetchHttpClient` (the body is a web `ReadableStream`), `@effect/platform-node`'s undici client
+ * (`NodeHttpClient.layerUndici`, the body is a Node `Readable`), both read by the client's own bounded loop, and its
+ * node:http client (`NodeHttpClient.layer`), read in one go within a declared length, else through the bounded
+ * `Stream` fold. Each path is tried: declared length or chunked, compressed, too large, cut short, stalled.
  */
 import { ActorTokens, ClerkClient, Sessions } from "@effect-clerk/client"
 import { ActorToken, ClerkErrorBody, Ids, Session } from "@effect-clerk/schema"
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpClient, type HttpClientResponse } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Duration, Effect, Exit, Fiber, Layer, Redacted, Schema, TestClock } from "effect"
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Deferred, Duration, Effect, Either, Exit, Layer, Redacted, Schema, TestClock } from "effect"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import * as Zlib from "node:zlib"
+import * as InternalBody from "../src/internal/body.js"
+import { expectFields, joinWithin } from "./support.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // a node:http server on 127.0.0.1, one per test
@@ -108,9 +111,34 @@ const json = (response: Http.ServerResponse, status: number, body: string) => {
   response.end(body)
 }
 
-const transports: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
-  ["FetchHttpClient", FetchHttpClient.layer]
+interface Transport {
+  readonly name: string
+  readonly layer: Layer.Layer<HttpClient.HttpClient>
+  /** How the client reads a body of each framing over this transport (`InternalBody.pathOf`). */
+  readonly paths: { readonly declared: InternalBody.Path["_tag"]; readonly chunked: InternalBody.Path["_tag"] }
+  /** Whether its connections outlive a call: `NodeHttpClient.layer`'s agent opens one per request. */
+  readonly keepsAlive: boolean
+}
+
+const transports: ReadonlyArray<Transport> = [
+  {
+    name: "NodeHttpClient.layerUndici",
+    layer: NodeHttpClient.layerUndici,
+    paths: { declared: "Node", chunked: "Node" },
+    keepsAlive: true
+  },
+  {
+    name: "NodeHttpClient.layer",
+    layer: NodeHttpClient.layer,
+    paths: { declared: "Whole", chunked: "Stream" },
+    keepsAlive: false
+  },
+  {
+    name: "FetchHttpClient",
+    layer: FetchHttpClient.layer,
+    paths: { declared: "Web", chunked: "Web" },
+    keepsAlive: true
+  }
 ]
 
 /** A body in pieces, without Content-Length: chunked transfer encoding. */
@@ -125,11 +153,46 @@ const MiB = 1024 * 1024
 
 const params = { userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb", actor: { sub: "user_support_42", ticket: "T-1" } }
 
+/** A token padded to exactly `size` bytes of JSON. */
+const tokenOfSize = (size: number): string => {
+  const base = { ...JSON.parse(tokenJson), padding: "" }
+  return JSON.stringify({ ...base, padding: "p".repeat(size - JSON.stringify(base).length) })
+}
+
+/** How long the server holds back the rest of a body over the limit: a client that buffers it waits that long. */
+const holdMillis = 3_000
+
+/**
+ * A 200 of `size` bytes (chunked, or with `Content-Length: size`) of which the server sends 1 MiB and one 64 KiB
+ * piece, then holds the rest back: a client that stops at the limit has its answer before the rest is sent.
+ */
+const overLimit = (framing: "chunked" | "declared", size = 2 * MiB) => {
+  let restSent = false
+  const handler: Handler = (_, response) => {
+    response.writeHead(200, {
+      "content-type": "application/json",
+      ...(framing === "declared" ? { "content-length": size } : {})
+    })
+    const piece = Buffer.alloc(64 * 1024, "x")
+    let sent = 0
+    while (sent <= MiB) {
+      response.write(piece)
+      sent += piece.length
+    }
+    const rest = setTimeout(() => {
+      restSent = true
+      response.end(Buffer.alloc(size - sent, "x"))
+    }, holdMillis)
+    response.on("close", () => clearTimeout(rest))
+  }
+  return { handler, restSent: () => restSent }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
-// the Clerk client over undici
+// the Clerk client over each transport
 // ---------------------------------------------------------------------------------------------------------------
 
-for (const [transport, transportLayer] of transports) {
+for (const { keepsAlive, layer: transportLayer, name: transport, paths } of transports) {
   const clerk = (origin: string, options: Partial<ClerkClient.Options> = {}) =>
     ClerkClient.layer({ secretKey: Redacted.make("sk_test_transport"), apiUrl: origin, maxRetries: 0, ...options })
       .pipe(
@@ -173,7 +236,7 @@ for (const [transport, transportLayer] of transports) {
           Array(6).fill("POST /v1/actor_tokens/act_2EL6mQKzeUtoRwGuLZsznyfkIsH/revoke ")
         )
         // undici's pool may open a second socket when the next call starts before the first socket is released.
-        expect(server.connections()).toBeLessThanOrEqual(2)
+        if (keepsAlive) expect(server.connections()).toBeLessThanOrEqual(2)
       }))
 
     it.scoped("an error status maps to its typed error with Clerk's entries", () =>
@@ -182,7 +245,7 @@ for (const [transport, transportLayer] of transports) {
           json(response, 404, clerkErrorJson("resource_not_found", "No actor token was found."))
         )
         const error = yield* ActorTokens.revoke("act_missing").pipe(Effect.flip, Effect.provide(clerk(server.origin)))
-        expect(error).toMatchObject({
+        expectFields(error, {
           _tag: "ClerkNotFound",
           status: 404,
           clerkTraceId: "trace_1",
@@ -197,7 +260,7 @@ for (const [transport, transportLayer] of transports) {
           response.end("<html>bad gateway</html>")
         })
         const error = yield* ActorTokens.revoke("act_1").pipe(Effect.flip, Effect.provide(clerk(server.origin)))
-        expect(error).toMatchObject({ _tag: "ClerkServerError", status: 502, errors: [] })
+        expectFields(error, { _tag: "ClerkServerError", status: 502, errors: [] })
       }))
 
     it.scoped("a refused connection is ClerkTransportError ConnectionRefused", () =>
@@ -207,7 +270,7 @@ for (const [transport, transportLayer] of transports) {
           Effect.flip,
           Effect.provide(clerk(`http://127.0.0.1:${port}`))
         )
-        expect(error).toMatchObject({ _tag: "ClerkTransportError", reason: "ConnectionRefused" })
+        expectFields(error, { _tag: "ClerkTransportError", reason: "ConnectionRefused" })
         expect(error.message).toContain("ECONNREFUSED")
       }))
 
@@ -215,7 +278,7 @@ for (const [transport, transportLayer] of transports) {
       Effect.gen(function*() {
         const server = yield* serve((request) => request.socket.destroy())
         const error = yield* ActorTokens.revoke("act_1").pipe(Effect.flip, Effect.provide(clerk(server.origin)))
-        expect(error).toMatchObject({ _tag: "ClerkTransportError", reason: "ConnectionReset" })
+        expectFields(error, { _tag: "ClerkTransportError", reason: "ConnectionReset" })
       }))
 
     it.scoped("a connection closed in the middle of the body is ClerkTransportError ConnectionReset", () =>
@@ -225,7 +288,7 @@ for (const [transport, transportLayer] of transports) {
           response.write(tokenJson.slice(0, 20), () => request.socket.destroy())
         })
         const error = yield* ActorTokens.revoke("act_1").pipe(Effect.flip, Effect.provide(clerk(server.origin)))
-        expect(error).toMatchObject({ _tag: "ClerkTransportError", reason: "ConnectionReset" })
+        expectFields(error, { _tag: "ClerkTransportError", reason: "ConnectionReset" })
       }))
 
     it.scoped("the client's timeout aborts a request that gets no answer", () =>
@@ -239,8 +302,8 @@ for (const [transport, transportLayer] of transports) {
         )
         yield* Deferred.await(received)
         yield* TestClock.adjust(Duration.seconds(5))
-        const error = yield* Fiber.join(fiber)
-        expect(error).toMatchObject({ _tag: "ClerkTransportError", reason: "Timeout" })
+        const error = yield* joinWithin(fiber, 2_000, "the 5 s timeout has passed on the TestClock")
+        expectFields(error, { _tag: "ClerkTransportError", reason: "Timeout" })
         yield* Effect.promise(() => server.aborted)
       }))
 
@@ -258,8 +321,8 @@ for (const [transport, transportLayer] of transports) {
         )
         yield* Deferred.await(received)
         yield* TestClock.adjust(Duration.seconds(5))
-        const error = yield* Fiber.join(fiber)
-        expect(error).toMatchObject({ _tag: "ClerkTransportError", reason: "Timeout" })
+        const error = yield* joinWithin(fiber, 2_000, "the 5 s timeout, which covers the body, has passed")
+        expectFields(error, { _tag: "ClerkTransportError", reason: "Timeout" })
         yield* Effect.promise(() => server.aborted)
       }))
 
@@ -310,7 +373,7 @@ for (const [transport, transportLayer] of transports) {
           pump()
         })
         const error = yield* ActorTokens.revoke("act_1").pipe(Effect.flip, Effect.provide(clerk(server.origin)))
-        expect(error).toMatchObject({ _tag: "ClerkDecodeError", reason: "BodyTooLarge", status: 200 })
+        expectFields(error, { _tag: "ClerkDecodeError", reason: "BodyTooLarge", status: 200 })
         yield* Effect.promise(() => server.aborted)
       }))
 
@@ -320,7 +383,7 @@ for (const [transport, transportLayer] of transports) {
           chunked(response, 400, clerkErrorJson("actor_token_cannot_be_revoked_code", "Not pending."))
         )
         const error = yield* ActorTokens.revoke("act_1").pipe(Effect.flip, Effect.provide(clerk(server.origin)))
-        expect(error).toMatchObject({ _tag: "ClerkBadRequest", message: "Not pending.", clerkTraceId: "trace_1" })
+        expectFields(error, { _tag: "ClerkBadRequest", message: "Not pending.", clerkTraceId: "trace_1" })
       }))
 
     it.scoped("an empty 200 is ClerkDecodeError InvalidJson", () =>
@@ -330,7 +393,61 @@ for (const [transport, transportLayer] of transports) {
           response.end()
         })
         const error = yield* ActorTokens.revoke("act_1").pipe(Effect.flip, Effect.provide(clerk(server.origin)))
-        expect(error).toMatchObject({ _tag: "ClerkDecodeError", reason: "InvalidJson" })
+        expectFields(error, { _tag: "ClerkDecodeError", reason: "InvalidJson" })
+      }))
+
+    it.scoped(`the body is read by the path expected of this transport: ${paths.declared} with a length, ${paths.chunked} chunked`, () =>
+      Effect.gen(function*() {
+        const server = yield* serve((request, response) =>
+          request.url!.includes("chunked") ? chunked(response, 200, tokenJson) : json(response, 200, tokenJson)
+        )
+        const seen: Array<string> = []
+        // The response the client reads, as the transport made it.
+        const record = HttpClient.tap((response: HttpClientResponse.HttpClientResponse) =>
+          Effect.sync(() => seen.push(InternalBody.pathOf(response)._tag))
+        )
+        yield* Effect.gen(function*() {
+          yield* ActorTokens.revoke("act_declared")
+          yield* ActorTokens.revoke("act_chunked")
+        }).pipe(Effect.provide(clerk(server.origin, { transformClient: record })))
+        expect(seen).toEqual([paths.declared, paths.chunked])
+      }))
+
+    for (const framing of ["chunked", "declared"] as const) {
+      const label = framing === "chunked" ? "a chunked 2 MiB body" : "a body of Content-Length: 2097152"
+      it.scoped(`${label} is refused as BodyTooLarge once past 1 MiB, before the rest is sent`, () =>
+        Effect.gen(function*() {
+          const body = overLimit(framing)
+          const server = yield* serve(body.handler)
+          const fiber = yield* ActorTokens.revoke("act_1").pipe(
+            Effect.flip,
+            Effect.provide(clerk(server.origin)),
+            Effect.fork
+          )
+          const error = yield* joinWithin(fiber, holdMillis + 2_000, "the answer to a body over 1 MiB")
+          expectFields(error, { _tag: "ClerkDecodeError", reason: "BodyTooLarge", status: 200 })
+          expect(body.restSent(), "the client waited for the rest of the body").toBe(false)
+          yield* Effect.promise(() => server.aborted)
+        }))
+    }
+
+    it.scoped("exactly 1 MiB is read and decoded, with a length or chunked; 1 MiB + 1 byte is refused", () =>
+      Effect.gen(function*() {
+        const server = yield* serve((request, response) => {
+          const body = tokenOfSize(request.url!.includes("over") ? MiB + 1 : MiB)
+          return request.url!.includes("chunked") ? chunked(response, 200, body, 16) : json(response, 200, body)
+        })
+        expect(Buffer.byteLength(tokenOfSize(MiB))).toBe(MiB)
+        yield* Effect.gen(function*() {
+          for (const id of ["act_declared", "act_chunked"]) {
+            expect((yield* ActorTokens.revoke(id)).id).toBe("act_2EL6mQKzeUtoRwGuLZsznyfkIsH")
+          }
+          for (const id of ["act_declared_over", "act_chunked_over"]) {
+            const over = yield* Effect.either(ActorTokens.revoke(id))
+            assert(Either.isLeft(over), `${id}: a body of 1 MiB + 1 byte was decoded`)
+            expectFields(over.left, { _tag: "ClerkDecodeError", reason: "BodyTooLarge" })
+          }
+        }).pipe(Effect.provide(clerk(server.origin)))
       }))
   })
 }
@@ -371,6 +488,34 @@ describe("the client over FetchHttpClient, gzip-encoded answers", () => {
       })
       expect(bomb.length).toBeLessThan(MiB)
       const error = yield* ActorTokens.revoke("act_1").pipe(Effect.flip, Effect.provide(clerk(server.origin)))
-      expect(error).toMatchObject({ _tag: "ClerkDecodeError", reason: "BodyTooLarge" })
+      expectFields(error, { _tag: "ClerkDecodeError", reason: "BodyTooLarge" })
     }))
 })
+
+for (const { layer: transportLayer, name: transport } of transports.filter((t) => t.name !== "FetchHttpClient")) {
+  describe(`the client over ${transport}, gzip-encoded answers`, () => {
+    it.scoped("a small gzip body that would inflate past 1 MiB is refused: it is never inflated", () =>
+      Effect.gen(function*() {
+        const bomb = Zlib.gzipSync(Buffer.alloc(16 * MiB, 0x20))
+        const server = yield* serve((_, response) => {
+          response.writeHead(200, {
+            "content-type": "application/json",
+            "content-encoding": "gzip",
+            "content-length": bomb.length
+          })
+          response.end(bomb)
+        })
+        expect(bomb.length).toBeLessThan(MiB)
+        const error = yield* ActorTokens.revoke("act_1").pipe(
+          Effect.flip,
+          Effect.provide(
+            ClerkClient.layer({ secretKey: Redacted.make("sk_test_transport"), apiUrl: server.origin, maxRetries: 0 })
+              .pipe(Layer.provide(transportLayer))
+          )
+        )
+        // This transport does not ask for gzip and hands the compressed bytes over as they came: not JSON.
+        expect(String(server.seen[0]!.headers["accept-encoding"] ?? "")).not.toContain("gzip")
+        expectFields(error, { _tag: "ClerkDecodeError", reason: "InvalidJson", status: 200 })
+      }))
+  })
+}

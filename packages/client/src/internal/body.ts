@@ -196,18 +196,41 @@ export const readStream = (
     Effect.map((acc) => acc.tooLarge ? tooLarge : textOf(acc.chunks, acc.size))
   )
 
+/**
+ * @internal
+ * How `read` reads `response`: the transport's own body (`Web`, `Node`), in one go (`Whole`), or through its `Stream`.
+ * The first two rely on the shape of `@effect/platform`'s response classes, which is not public: the transport tests
+ * assert which path each transport takes, so a platform release that changes the shape fails them.
+ */
+export type Path =
+  | Source
+  | { readonly _tag: "Whole" }
+  | { readonly _tag: "Stream" }
+
+/** @internal See {@link Path}. */
+export const pathOf = (response: HttpClientResponse.HttpClientResponse): Path => {
+  const source = sourceOf(response)
+  if (source !== undefined) return source
+  const length = declaredLength(response)
+  // HTTP framing stops an uncompressed body at its declared length: within the limit, read it in one go.
+  return length !== undefined && length <= maxResponseBytes && response.headers["content-encoding"] === undefined
+    ? { _tag: "Whole" }
+    : { _tag: "Stream" }
+}
+
 /** @internal The body of `response`, bounded: see the module's description. */
 export const read = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<Body, HttpClientError.ResponseError> => {
-  const source = sourceOf(response)
-  if (source !== undefined) {
-    return source._tag === "Web" ? readWeb(response, source.body) : readNode(response, source.body)
+  const path = pathOf(response)
+  switch (path._tag) {
+    case "Web":
+      return readWeb(response, path.body)
+    case "Node":
+      return readNode(response, path.body)
+    case "Whole":
+      return Effect.map(response.text, (text) => ({ text, tooLarge: false }))
+    case "Stream":
+      return readStream(response)
   }
-  const length = declaredLength(response)
-  // HTTP framing stops an uncompressed body at its declared length: within the limit, read it in one go.
-  if (length !== undefined && length <= maxResponseBytes && response.headers["content-encoding"] === undefined) {
-    return Effect.map(response.text, (text) => ({ text, tooLarge: false }))
-  }
-  return readStream(response)
 }

@@ -53,7 +53,59 @@ export interface RedisServer {
   readonly restart: () => Promise<void>
   /** Every key in the server. */
   readonly keys: () => Promise<ReadonlyArray<string>>
+  /** Records every command the server runs from now on (`MONITOR`), until the scope closes. */
+  readonly monitor: Effect.Effect<RedisMonitor, never, Scope.Scope>
 }
+
+/** A command as `MONITOR` reports it: its arguments, and whether a Lua script ran it. */
+export interface MonitoredCommand {
+  readonly args: ReadonlyArray<string>
+  readonly lua: boolean
+}
+
+export interface RedisMonitor {
+  /**
+   * The commands run so far. Redis reports them in the order it runs them: the list is complete once the monitor
+   * has seen a marker sent after them, so nothing that already ran is missing however late its report arrives.
+   */
+  readonly commands: () => Promise<ReadonlyArray<MonitoredCommand>>
+}
+
+const connect = async (port: number): Promise<Redis> => {
+  const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null })
+  client.on("error", () => {})
+  await client.connect()
+  return client
+}
+
+const monitorOn = (port: number): Effect.Effect<RedisMonitor, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.promise(async () => {
+      const client = await connect(port)
+      const monitor = await client.monitor()
+      const seen: Array<MonitoredCommand> = []
+      const waiting = new Map<string, () => void>()
+      monitor.on("monitor", (_time: string, args: ReadonlyArray<string>, source: string) => {
+        if (args[0]?.toLowerCase() === "echo" && waiting.has(args[1] ?? "")) return waiting.get(args[1]!)!()
+        seen.push({ args, lua: source === "lua" })
+      })
+      let markers = 0
+      const commands = async () => {
+        const marker = `monitor-marker-${++markers}`
+        const reached = new Promise<void>((resolve) => waiting.set(marker, resolve))
+        await client.echo(marker)
+        await reached
+        waiting.delete(marker)
+        return seen.slice()
+      }
+      return { client, monitor, commands }
+    }),
+    ({ client, monitor }) =>
+      Effect.sync(() => {
+        monitor.disconnect()
+        client.disconnect()
+      })
+  ).pipe(Effect.map(({ commands }): RedisMonitor => ({ commands })))
 
 const missing = "redis-server could not be started. The shared rate-limit tests run a real Redis: install it " +
   "(`apt-get install -y redis-server`; `.ci/run` does so when it is missing)."
@@ -109,14 +161,14 @@ export const redisServer: Effect.Effect<RedisServer, never, Scope.Scope> = Effec
         child = await spawnServer(port)
       },
       keys: async () => {
-        const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null })
+        const client = await connect(port)
         try {
-          await client.connect()
           return await client.keys("*")
         } finally {
           client.disconnect()
         }
-      }
+      },
+      monitor: monitorOn(port)
     }
     return { server, stop: () => killProcess(child) }
   }),
