@@ -7,7 +7,6 @@ import type { SequentialResult } from "./measure.js"
 import {
   byId,
   coldMedians,
-  type Results,
   showDiff,
   signedKb,
   type StubDiff,
@@ -16,7 +15,8 @@ import {
   table,
   us,
   x
-} from "./report.js"
+} from "./report/format.js"
+import type { Results } from "./report/results.js"
 import { recommended, type Transport, transportLabels, transportSources } from "./transport.js"
 
 /** A difference of two measured values with a two-standard-error band. */
