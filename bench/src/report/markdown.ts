@@ -43,7 +43,7 @@ CPU) or, in the stubbed rows, the gap between the two best passes.
 
 ## Goals
 
-Issue 13's middle column, read on the SDK over ${rec} where a transport is named.
+The project's goals, read on the SDK over ${rec} where a transport is named.
 
 ${
     table(
