@@ -107,7 +107,10 @@ const revokeTarget = (config: {
       })
   })
 
-/** @internal `revoke <act_id> | --from-file <file> [--json] [--concurrency n] [--rate n/window] [--rate-limit-redis url]`. */
+/**
+ * @internal
+ * `revoke <act_id> | --from-file <file> [--json] [--concurrency n] [--rate n/window] [--rate-limit-redis url]`.
+ */
 export const command = Command.make(
   "revoke",
   {
