@@ -7,7 +7,6 @@ import type { SequentialResult } from "./measure.js"
 import {
   byId,
   coldMedians,
-  type Results,
   showDiff,
   signedKb,
   type StubDiff,
@@ -16,7 +15,8 @@ import {
   table,
   us,
   x
-} from "./report.js"
+} from "./report/format.js"
+import type { Results } from "./report/results.js"
 import { recommended, type Transport, transportLabels, transportSources } from "./transport.js"
 
 /** A difference of two measured values with a two-standard-error band. */
@@ -85,7 +85,7 @@ interface CostRow {
 
 const costTable = (rows: ReadonlyArray<CostRow>): string =>
   table(
-    ["mechanism", "stubbed rows", "CPU µs per call, stubbed", "loopback CPU µs (probe or row pair)", "switch today"],
+    ["mechanism", "stubbed rows", "CPU µs per call, stubbed", "loopback CPU µs (row pair)", "switch today"],
     rows.map((row) => [
       row.what,
       row.how,
@@ -95,7 +95,7 @@ const costTable = (rows: ReadonlyArray<CostRow>): string =>
     ])
   )
 
-/** The hidden cost of each mechanism of a call, one subsection per mechanism (the client's comments cite them). */
+/** The hidden cost of each mechanism of a call, one subsection per mechanism. */
 const hiddenCost = (r: Results): string => {
   const s = r.stub
   const vsHarness = (key: string) => stubDiff(s, key, "harness")
@@ -103,8 +103,6 @@ const hiddenCost = (r: Results): string => {
     value: stubRow(s, key)?.mean ?? NaN,
     noise: stubRow(s, key)?.spread ?? NaN
   })
-  const floor = idOf("floor", "node-undici")
-  const probe = (id: ClientId) => cpuDiff(r.create, id, floor)
   const tracerOff = "`Layer.setTracerEnabled(false)` (the whole program)"
   const sections: ReadonlyArray<readonly [string, string, ReadonlyArray<CostRow>]> = [
     [
@@ -115,11 +113,6 @@ const hiddenCost = (r: Results): string => {
       "what it saves.",
       [
         { what: "`Effect.fn` operation span", how: "component − harness", stubbed: vsHarness("fn-span") },
-        {
-          what: "per-attempt span (the client's own `Effect.useSpan`, replacing the platform's `http.client` span)",
-          how: "component − harness",
-          stubbed: vsHarness("attempt-span")
-        },
         {
           what: "both spans, on the whole call",
           how: "SDK default − SDK tracer off",
@@ -141,59 +134,25 @@ const hiddenCost = (r: Results): string => {
       ]
     ],
     [
-      "timeout",
-      "The per-attempt timeout covers the request and the body read. On the live clock the client forks only the " +
-      "attempt and arms a plain timer; on any other clock (a `TestClock`) it runs `Effect.timeoutFail`, which races " +
-      "two forked fibers.",
-      [
-        {
-          what: "timeout (the client's: fork + timer on the live clock)",
-          how: "component − harness",
-          stubbed: vsHarness("timeout-client"),
-          loopback: probe("probe-timeout-client"),
-          switchToday: "no (the `timeout` option sets its length)"
-        },
-        {
-          what: "(`Effect.timeoutFail`, which it replaced)",
-          how: "component − harness",
-          stubbed: vsHarness("timeout"),
-          loopback: probe("probe-timeout")
-        }
-      ]
-    ],
-    [
       "retry driver",
       "The retry schedule's driver is built only once an attempt has failed, with that failure as the schedule's " +
-      "first input: a call that succeeds at once pays one `catchAll`. `Effect.retry` builds the driver for every call.",
+      "first input: a call that succeeds at once pays one `catchAll`.",
       [
         {
-          what: "retry driver built only after a failure (the client's), first attempt succeeds",
-          how: "component − harness",
-          stubbed: vsHarness("retry-client"),
-          loopback: probe("probe-retry-client"),
-          switchToday: "`maxRetries: 0` (saves nothing on a success)"
-        },
-        {
-          what: "(`Effect.retry` with the client's schedule, which it replaced)",
-          how: "component − harness",
-          stubbed: vsHarness("retry"),
-          loopback: probe("probe-retry")
-        },
-        {
-          what: "(the whole call: retries on − off)",
+          what: "retries on − off, first attempt succeeds",
           how: "SDK default − `maxRetries: 0`",
-          stubbed: stubDiff(s, "sdk", "sdk-noretries")
+          stubbed: stubDiff(s, "sdk", "sdk-noretries"),
+          switchToday: "`maxRetries: 0` (saves nothing on a success)"
         }
       ]
     ],
     [
       "schema decode and Redacted credentials",
-      "Encode and decode run synchronously (`Schema.*Either`, no fiber); the success body is checked for depth before " +
-      "its decode. The secret key stays `Redacted` in the options and is unwrapped once, when the layer is built, " +
+      "Encode and decode run synchronously (`Schema.*Either`, no fiber). The secret key stays `Redacted` in the options and is unwrapped once, when the layer is built, " +
       "into the headers every request carries: a call pays nothing for it, and no span or log reads headers.",
       [
         {
-          what: "schema decode (sync: `JSON.parse` + depth check + `Schema.decodeUnknownEither`)",
+          what: "schema decode (sync: `JSON.parse` + `Schema.decodeUnknownEither`)",
           how: "component",
           stubbed: alone("decode"),
           switchToday: "no (the typed result)"
@@ -216,32 +175,9 @@ const hiddenCost = (r: Results): string => {
       "body read",
       "The body is read with a plain loop over the transport's own body — a web `ReadableStream` (fetch) or a Node " +
       "`Readable` (undici) — bounded at 1 MiB, whatever its framing; an Effect `Stream` fold is the fallback for any " +
-      "other response. Priced on an answer without `Content-Length` against the platform's unbounded `text`.",
+      "other response. Priced on the whole call, an answer without `Content-Length` against one with it, beside what " +
+      "the floor (the platform's unbounded `text`) pays for the same.",
       [
-        {
-          what: "body loop, web `ReadableStream` (the client's; fetch)",
-          how: "loop − `text`",
-          stubbed: stubDiff(s, "web-stream-loop", "web-stream-text"),
-          switchToday: "no (the bound on the body)"
-        },
-        {
-          what: "(the Effect `Stream` fold it replaced)",
-          how: "fold − `text`",
-          stubbed: stubDiff(s, "web-stream-fold", "web-stream-text")
-        },
-        {
-          what: "body loop, Node `Readable` (the client's; undici)",
-          how: "loop − `text`",
-          stubbed: stubDiff(s, "mock-chunked-loop", "mock-chunked-text"),
-          loopback: probe("probe-body-loop"),
-          switchToday: "no (the bound on the body)"
-        },
-        {
-          what: "(the Effect `Stream` fold it replaced)",
-          how: "fold − `text`",
-          stubbed: stubDiff(s, "mock-chunked-fold", "mock-chunked-text"),
-          loopback: probe("probe-stream")
-        },
         {
           what: "the SDK's whole call, answer without `Content-Length` vs with (fetch path)",
           how: "SDK web stream − SDK web length",
@@ -366,13 +302,11 @@ The SDK over ${rec} is at ${x(cpu(sdkRec) / cpu("clerk-backend"))} @clerk/backen
 
 Each mechanism of a call, priced with the network stubbed (the "CPU per call with the network removed" rows: the
 difference of two whole calls that differ in that one switch, a component minus the harness, or a synchronous
-component alone), ± the sum of the two rows' noises, and where there is one, on the loopback call (a probe row — the
-floor over ${transportLabels["node-undici"]} plus that one mechanism — minus the floor, or the difference of two
-loopback rows), ± two standard errors. The stubbed price misses what suspending and resuming around real I/O costs
-(the timeout and the retry driver really wait there), so for those the loopback figure is the one to believe.
-"switch today" is what a user can turn off without changing the SDK. The client's own mechanisms (timeout, retry
-driver, body read, depth check) are its real code, imported from its build by bench/src/mechanisms.ts; only the
-per-attempt span is written there as the client writes it.
+component alone), ± the sum of the two rows' noises, and where there is one, on the loopback call (the difference of
+two loopback rows), ± two standard errors. The stubbed price misses what suspending and resuming around real I/O
+costs. "switch today" is what a user can turn off without changing the SDK. Every row prices the client through its
+public API (a whole call with an option on and off, or answered in another shape) or a platform piece alone; the
+per-attempt timeout has no switch and is priced only inside the whole call.
 
 ${hiddenCost(r)}
 
@@ -389,12 +323,8 @@ ${shapeTable(r)}
 - **Latency and throughput.** On a loopback call the client's CPU *is* the latency, so the ratios to
   @clerk/backend above are ratios of CPU per call; against a real Clerk (tens of ms away) the differences shrink to
   that CPU cost alone, and the answer is most likely gzip-encoded (the "gzip" rows).
-- **Recommended transport: ${transportSources["node-undici"]}.** The project's own copy of it,
-  \`@effect-clerk/client/UndiciHttpClient\`, was removed (issue 10) after the last side-by-side run found the SDK over
-  \`NodeHttpClient.makeUndici\` and over that copy within noise on all 8 measures (makeUndici − UndiciHttpClient; ± 2.58
-  standard errors on the loopback, five comparisons at once; ± the summed noises stubbed): create CPU −14 ± 25 µs per
-  call, create p50 −8 ± 16 µs, revoke CPU +50 ± 62 µs per call, req/s at c16 −14 ± 502, and the MockAgent and floor
-  measures likewise; measured on 2026-11-30 before the copy was removed.
+- **Recommended transport: ${transportSources["node-undici"]}.** The client ships no transport of its own: it runs over
+  the \`HttpClient\` the program provides.
 - **What stands between the SDK and the latency goals: the Effect HTTP floor.** The same create written directly on
   \`HttpClient\` + \`Schema\` answers over ${rec} at ${
     x(p50("floor-node-undici") / p50("clerk-backend"))

@@ -2,7 +2,7 @@
  * The clients under test, each behind the same two calls: `create` (POST /v1/actor_tokens) and `revoke`
  * (POST /v1/actor_tokens/:id/revoke), each resolving once the response body has been read and parsed.
  *
- * A client is a kind (raw transport, @clerk/backend, the Effect HTTP floor, the SDK, a probe), a transport and the
+ * A client is a kind (raw transport, @clerk/backend, the Effect HTTP floor, the SDK), a transport and the
  * response shape the server answers it with (`Content-Length`, chunked, gzip: see server.ts).
  */
 import { createClerkClient } from "@clerk/backend"
@@ -16,10 +16,9 @@ import * as Redacted from "effect/Redacted"
 import { Agent } from "undici"
 import { actorTokenId, clerkApiVersion, createBodyJson, createParams, secretKey, type Shape } from "./fixtures.js"
 import { floorCreate } from "./floor.js"
-import { type Probe, probeCreate } from "./probes.js"
 import { recommended, type Transport, transportLabels } from "./transport.js"
 
-export type Kind = "raw" | "clerk" | "floor" | "sdk" | "probe"
+export type Kind = "raw" | "clerk" | "floor" | "sdk"
 
 interface Spec {
   readonly kind: Kind
@@ -28,7 +27,6 @@ interface Spec {
   readonly shape: Shape
   /** The SDK with tracing off for the whole program (`Layer.setTracerEnabled(false)`): neither of its two spans. */
   readonly noTracer?: true
-  readonly probe?: Probe
 }
 
 const specs = {
@@ -50,13 +48,7 @@ const specs = {
   "sdk-fetch-gzip": { kind: "sdk", transport: "fetch", shape: "gzip" },
   "sdk-node-undici": { kind: "sdk", transport: "node-undici", shape: "length" },
   "sdk-node-undici-chunked": { kind: "sdk", transport: "node-undici", shape: "chunked" },
-  "sdk-node-undici-notracer": { kind: "sdk", transport: "node-undici", shape: "length", noTracer: true },
-  "probe-stream": { kind: "probe", transport: "node-undici", shape: "length", probe: "stream" },
-  "probe-body-loop": { kind: "probe", transport: "node-undici", shape: "length", probe: "body-loop" },
-  "probe-timeout": { kind: "probe", transport: "node-undici", shape: "length", probe: "timeout" },
-  "probe-timeout-client": { kind: "probe", transport: "node-undici", shape: "length", probe: "timeout-client" },
-  "probe-retry": { kind: "probe", transport: "node-undici", shape: "length", probe: "retry" },
-  "probe-retry-client": { kind: "probe", transport: "node-undici", shape: "length", probe: "retry-client" }
+  "sdk-node-undici-notracer": { kind: "sdk", transport: "node-undici", shape: "length", noTracer: true }
 } as const satisfies Record<string, Spec>
 
 export type ClientId = keyof typeof specs
@@ -65,12 +57,11 @@ export const clientIds = Object.keys(specs) as ReadonlyArray<ClientId>
 
 export const specOf = (id: ClientId): Spec => specs[id]
 
-/** The client of `kind` over `transport` answered with `shape` (not a probe, not the tracer-off variant). */
+/** The client of `kind` over `transport` answered with `shape` (not the tracer-off variant). */
 export const idOf = (kind: Kind, transport: Transport, shape: Shape = "length"): ClientId => {
   const id = clientIds.find((candidate) => {
     const spec: Spec = specs[candidate]
-    return spec.kind === kind && spec.transport === transport && spec.shape === shape && spec.noTracer === undefined &&
-      spec.probe === undefined
+    return spec.kind === kind && spec.transport === transport && spec.shape === shape && spec.noTracer === undefined
   })
   if (id === undefined) throw new Error(`no ${kind} client over ${transport} answered with ${shape}`)
   return id
@@ -88,20 +79,10 @@ export const rawOf = (id: ClientId): ClientId => {
 /** @clerk/backend answered with the same shape as the row (it runs over fetch: every shape exists). */
 export const clerkOf = (id: ClientId): ClientId => idOf("clerk", "fetch", specs[id].shape)
 
-const probeLabels: Record<Probe, string> = {
-  stream: "body read as an Effect Stream fold",
-  "body-loop": "body read, Node Readable loop (the client's)",
-  timeout: "Effect.timeoutFail",
-  "timeout-client": "timeout (the client's: fork + timer on the live clock)",
-  retry: "Effect.retry",
-  "retry-client": "retry driver built only after a failure (the client's)"
-}
-
 const shapeLabels: Record<Shape, string> = { length: "", chunked: ", chunked", gzip: ", gzip" }
 
 export const labelOf = (id: ClientId): string => {
   const spec: Spec = specs[id]
-  if (spec.probe !== undefined) return `probe: floor, ${transportLabels[spec.transport]} + ${probeLabels[spec.probe]}`
   const shape = shapeLabels[spec.shape]
   switch (spec.kind) {
     case "raw":
@@ -123,8 +104,6 @@ export const createClients: ReadonlyArray<ClientId> = clientIds.filter((id) => {
   const spec: Spec = specs[id]
   return spec.shape === "length" || spec.transport === "fetch" || spec.kind === "raw" || spec.transport === recommended
 })
-
-export const isProbe = (id: ClientId): boolean => specs[id].kind === "probe"
 
 const rawHeaders = {
   authorization: `Bearer ${secretKey}`,
@@ -211,10 +190,7 @@ const sdk = (id: ClientId, spec: Spec, apiUrl: string): BenchClient => {
 
 const floor = (id: ClientId, spec: Spec, apiUrl: string): BenchClient => {
   const runtime = ManagedRuntime.make(httpLayer(spec.transport))
-  const which = spec.probe
-  const create = which === undefined
-    ? () => runtime.runPromise(floorCreate(apiUrl, secretKey, createParams))
-    : () => runtime.runPromise(probeCreate(which, apiUrl, secretKey, createParams))
+  const create = () => runtime.runPromise(floorCreate(apiUrl, secretKey, createParams))
   // The floor is a create program; its revoke row is not measured (the warm-up calls create twice).
   return { id, create, revoke: create, close: () => runtime.dispose() }
 }
@@ -231,7 +207,6 @@ export const makeClient = (id: ClientId, urls: Readonly<Record<Shape, string>>):
     case "sdk":
       return sdk(id, spec, apiUrl)
     case "floor":
-    case "probe":
       return floor(id, spec, apiUrl)
   }
 }

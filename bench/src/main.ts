@@ -21,20 +21,14 @@ import * as os from "node:os"
 import { fileURLToPath } from "node:url"
 import { analysis } from "./analysis.js"
 import { bundle, type BundleResult } from "./bundle.js"
-import {
-  type BenchClient,
-  type ClientId,
-  clientIds,
-  createClients,
-  idOf,
-  isProbe,
-  makeClient,
-  specOf
-} from "./clients.js"
+import { type BenchClient, type ClientId, clientIds, createClients, idOf, makeClient, specOf } from "./clients.js"
 import { type ColdMode, type ColdRun, coldRun, type Program, recommendedPrograms } from "./cold.js"
 import { sequential, throughput, warmUp } from "./measure.js"
 import { runWorker, startServer } from "./processes.js"
-import { chart, goals, markdown, type Results } from "./report.js"
+import { chart } from "./report/chart.js"
+import { goals } from "./report/goals.js"
+import { markdown } from "./report/markdown.js"
+import type { Results } from "./report/results.js"
 import type { RssResult } from "./rss.js"
 import type { StubTask } from "./stub.js"
 import { recommended } from "./transport.js"
@@ -129,7 +123,7 @@ const measure = async (): Promise<Results> => {
   const revoke = await phase(
     "sequential revoke",
     () =>
-      sequential(clients.filter((c) => specOf(c.id).kind !== "floor" && !isProbe(c.id)), "revoke", {
+      sequential(clients.filter((c) => specOf(c.id).kind !== "floor"), "revoke", {
         rounds: settings.revokeRounds,
         batch: settings.revokeBatch
       })
@@ -137,7 +131,7 @@ const measure = async (): Promise<Results> => {
   const tp = await phase(
     "throughput c16",
     () =>
-      throughput(clients.filter((c) => specOf(c.id).shape === "length" && !isProbe(c.id)), {
+      throughput(clients.filter((c) => specOf(c.id).shape === "length"), {
         rounds: settings.throughputRounds,
         millis: settings.throughputMillis,
         concurrency: settings.concurrency,
@@ -240,7 +234,7 @@ const results: Results = reportOnly ? JSON.parse(readFileSync(savedPath, "utf8")
 if (!reportOnly) writeFileSync(savedPath, JSON.stringify(results))
 
 const goalRows = goals(results)
-writeFileSync(`${outDir}latency-ratios.svg`, chart(results.create.filter((row) => !isProbe(row.id))))
+writeFileSync(`${outDir}latency-ratios.svg`, chart(results.create))
 writeFileSync(`${outDir}RESULTS.md`, markdown(results, goalRows, analysis(results)))
 
 const summary = [

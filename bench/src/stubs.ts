@@ -11,10 +11,10 @@
  * - `mockAgent(shape)`: an undici `MockAgent` under `NodeHttpClient.makeUndici` (the recommended transport's client):
  *   undici's own request path and body stream (a Node `Readable`), no socket.
  *
- * The components are the client's own: its public calls directly, and its internal mechanisms (timeout, retry
- * driver, body read, depth check) imported from its build by mechanisms.ts (the attempt span written as it writes it).
+ * The whole calls are the client's public API over these transports, with its options on and off; the components are
+ * the platform's and Effect's own pieces that every call goes through.
  */
-import { ActorTokens, ClerkClient, ClerkError } from "@effect-clerk/client"
+import { ActorTokens, ClerkClient } from "@effect-clerk/client"
 import { ActorToken } from "@effect-clerk/schema"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Cookies from "@effect/platform/Cookies"
@@ -25,7 +25,6 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
@@ -35,13 +34,11 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Runtime from "effect/Runtime"
-import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { MockAgent } from "undici"
 import { clerkApiVersion, createBodyJson, createdJson, createParams, secretKey } from "./fixtures.js"
 import { floorCreate } from "./floor.js"
-import { attemptSpan, nestedDeeperThan, readBody, readStream, retryAfterFailure, timeoutFail } from "./mechanisms.js"
 
 /** The API URL of every stubbed call (nothing is sent there). */
 const stubApiUrl = "https://api.clerk.com"
@@ -156,8 +153,7 @@ const floorCall = (runtime: ReturnType<typeof floorRuntime>) => () =>
 const mockLength = mockAgent("length")
 const mockChunked = mockAgent("chunked")
 
-// Components, written as the client writes them (internal/actorTokens.ts, ClerkClient.ts, internal/http.ts; the
-// internal mechanisms from mechanisms.ts).
+// Components: the pieces of a call, from the schema package and the platform, as the client puts them together.
 const encodeCreate = Schema.encodeUnknownEither(ActorToken.CreateActorTokenParams)
 const decodeToken = Schema.decodeUnknownEither(ActorToken.ActorToken)
 /** The client unwraps the key once, when its layer is built, into the headers every request carries. */
@@ -175,18 +171,7 @@ const buildRequest = (body: unknown) =>
 const wireBody = Either.getOrThrow(encodeCreate(createParams))
 const request = buildRequest(wireBody)
 const readText = (response: HttpClientResponse.HttpClientResponse) => response.text
-const retrySchedule = Schedule.exponential(Duration.millis(250), 2).pipe(
-  Schedule.union(Schedule.spaced(Duration.seconds(8))),
-  Schedule.jittered,
-  Schedule.zipRight(Schedule.identity<ClerkError.ClerkError>()),
-  Schedule.modifyDelay((_, delay) => delay),
-  Schedule.intersect(Schedule.recurs(2)),
-  Schedule.whileInput((error: ClerkError.ClerkError) => error._tag === "ClerkServerError")
-)
-const succeeds = Effect.void as Effect.Effect<void, ClerkError.ClerkError>
 const emptyFn = Effect.fn("Bench.empty")(function*() {})
-const timeout = Duration.seconds(10)
-const timeoutError = () => new ClerkError.ClerkTransportError({ reason: "Timeout", message: "timeout" })
 /** The platform's span switched off for each request, as the client does for its transport. */
 const tracerOffPerRequest = (client: HttpClient.HttpClient) => HttpClient.withTracerDisabledWhen(client, () => true)
 /** The default runtime with the tracer off: the platform skips its span without a per-request switch. */
@@ -211,33 +196,6 @@ const rawMockHeaders = {
   "content-type": "application/json"
 }
 
-/** The three body reads of a transport's response without `Content-Length`: the platform's, the fold, the client's. */
-const bodyReads = (
-  prefix: string,
-  client: HttpClient.HttpClient,
-  what: string,
-  loop: string
-): ReadonlyArray<StubTaskDef> => [
-  {
-    key: `${prefix}-text`,
-    group: "component",
-    name: `execute (${what}) + body read as \`text\` (the platform's)`,
-    run: execute(client, readText)
-  },
-  {
-    key: `${prefix}-fold`,
-    group: "component",
-    name: `execute (${what}) + body read as an Effect \`Stream\` fold (bounded)`,
-    run: execute(client, readStream)
-  },
-  {
-    key: `${prefix}-loop`,
-    group: "component",
-    name: `execute (${what}) + body read, ${loop} loop (the client's)`,
-    run: execute(client, readBody)
-  }
-]
-
 export const stubTasks: ReadonlyArray<StubTaskDef> = [
   // components
   {
@@ -251,12 +209,6 @@ export const stubTasks: ReadonlyArray<StubTaskDef> = [
     group: "component",
     name: "Effect.fn operation span (empty body)",
     run: () => Effect.runPromise(emptyFn())
-  },
-  {
-    key: "attempt-span",
-    group: "component",
-    name: "per-attempt span (the client's own Effect.useSpan: 4 attributes, status set on success)",
-    run: () => Effect.runPromise(attemptSpan(Effect.succeed({ status: 200 })))
   },
   {
     key: "encode",
@@ -275,13 +227,9 @@ export const stubTasks: ReadonlyArray<StubTaskDef> = [
   {
     key: "decode",
     group: "component",
-    name: "decode (JSON.parse + depth check + Schema.decodeUnknownEither ActorToken, sync)",
+    name: "decode (JSON.parse + Schema.decodeUnknownEither ActorToken, sync)",
     sync: true,
-    run: () => {
-      const json: unknown = JSON.parse(createdJson)
-      if (nestedDeeperThan(json, 40)) throw new Error("too deep")
-      return decodeToken(json, { errors: "all", onExcessProperty: "ignore" })
-    }
+    run: () => decodeToken(JSON.parse(createdJson), { errors: "all", onExcessProperty: "ignore" })
   },
   {
     key: "execute-span",
@@ -300,37 +248,6 @@ export const stubTasks: ReadonlyArray<StubTaskDef> = [
     group: "component",
     name: "execute (canned) + text, tracer off in the runtime (no per-request switch)",
     run: execute(canned, readText, tracerOffRuntime)
-  },
-  ...bodyReads("web-stream", tracerOffPerRequest(web("stream")), "fromWeb, no Content-Length", "web ReadableStream"),
-  ...bodyReads(
-    "mock-chunked",
-    tracerOffPerRequest(NodeHttpClient.makeUndici(mockChunked)),
-    "makeUndici over MockAgent, no Content-Length",
-    "Node Readable"
-  ),
-  {
-    key: "timeout",
-    group: "component",
-    name: "timeout, Effect.timeoutFail (the client's on any other clock, e.g. a TestClock)",
-    run: () => Effect.runPromise(Effect.timeoutFail(Effect.void, { duration: timeout, onTimeout: timeoutError }))
-  },
-  {
-    key: "timeout-client",
-    group: "component",
-    name: "timeout (the client's: fork + timer on the live clock)",
-    run: () => Effect.runPromise(timeoutFail(Effect.void, timeout, Duration.toMillis(timeout), timeoutError))
-  },
-  {
-    key: "retry",
-    group: "component",
-    name: "Effect.retry (the client's schedule shape), first attempt succeeds",
-    run: () => Effect.runPromise(Effect.retry(succeeds, retrySchedule))
-  },
-  {
-    key: "retry-client",
-    group: "component",
-    name: "retry driver built only after a failure (the client's), first attempt succeeds",
-    run: () => Effect.runPromise(retryAfterFailure(succeeds, retrySchedule))
   },
   // whole calls, canned response
   { key: "sdk", group: "canned", name: "SDK create, default", run: sdkCreate(sdkRuntime(canned)) },

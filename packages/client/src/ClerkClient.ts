@@ -22,6 +22,7 @@ import type { CreateParams } from "./ActorTokens.js"
 import type { ClerkConfigError, ClerkError } from "./ClerkError.js"
 import * as InternalActorTokens from "./internal/actorTokens.js"
 import * as InternalConfig from "./internal/config.js"
+import * as InternalConfigOptions from "./internal/configOptions.js"
 import * as InternalHttp from "./internal/http.js"
 import * as InternalJwks from "./internal/jwks.js"
 import * as InternalRateLimit from "./internal/rateLimit.js"
@@ -183,7 +184,7 @@ export const make = (
       resolved.secretKey
     )
     // Each attempt has the client's own span (method, path, status; no header values): the platform's, with one
-    // attribute per header, is turned off for these requests (bench/RESULTS.md, "spans").
+    // attribute per header, is turned off for these requests.
     const httpClient = baseClient.pipe(
       HttpClient.withTracerDisabledWhen(constTrue),
       options.transformClient ?? identity
@@ -251,11 +252,6 @@ export type ConfigOptions = {
 const optionalString = (name: string): Config.Config<string | undefined> =>
   Config.string(name).pipe(Config.option, Config.map(Option.getOrUndefined))
 
-const configDefaults: { readonly [K in "secretKey" | "apiUrl"]-?: Config.Config<Options[K]> } = {
-  secretKey: Config.redacted("CLERK_SECRET_KEY"),
-  apiUrl: optionalString("CLERK_API_URL")
-}
-
 /**
  * Like {@link layer}, with options read from `Config`: by default the names `@clerk/backend` users already have,
  * `CLERK_SECRET_KEY` (required, read as `Redacted`) and `CLERK_API_URL` (optional). Any option may be given as a
@@ -283,12 +279,21 @@ const configDefaults: { readonly [K in "secretKey" | "apiUrl"]-?: Config.Config<
 export const layerConfig = (
   options: ConfigOptions = {}
 ): Layer.Layer<ClerkClient, ConfigError.ConfigError | ClerkConfigError, HttpClient.HttpClient> => {
-  const entries: Record<string, Config.Config<unknown>> = { ...configDefaults }
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) entries[key] = Config.isConfig(value) ? value : Config.succeed(value)
+  const entries: InternalConfigOptions.Entries<Options> = {
+    secretKey: InternalConfigOptions.entry(options.secretKey, Config.redacted("CLERK_SECRET_KEY")),
+    apiUrl: InternalConfigOptions.entry(options.apiUrl, optionalString("CLERK_API_URL")),
+    clerkApiVersion: InternalConfigOptions.entry(options.clerkApiVersion, InternalConfigOptions.absent),
+    maxRetries: InternalConfigOptions.entry(options.maxRetries, InternalConfigOptions.absent),
+    timeout: InternalConfigOptions.entry(options.timeout, InternalConfigOptions.absent),
+    maxRetryAfter: InternalConfigOptions.entry(options.maxRetryAfter, InternalConfigOptions.absent),
+    retryCreateOnAmbiguousFailure: InternalConfigOptions.entry(
+      options.retryCreateOnAmbiguousFailure,
+      InternalConfigOptions.absent
+    ),
+    userAgent: InternalConfigOptions.entry(options.userAgent, InternalConfigOptions.absent),
+    rateLimit: InternalConfigOptions.entry(options.rateLimit, InternalConfigOptions.absent),
+    propagateTraceContext: InternalConfigOptions.entry(options.propagateTraceContext, InternalConfigOptions.absent),
+    transformClient: InternalConfigOptions.entry(options.transformClient, InternalConfigOptions.absent)
   }
-  return Layer.scoped(
-    ClerkClient,
-    Effect.flatMap(Config.all(entries), (resolved) => make(resolved as unknown as Options))
-  )
+  return Layer.scoped(ClerkClient, Effect.flatMap(Config.all(entries), make))
 }

@@ -37,14 +37,14 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as ParseResult from "effect/ParseResult"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
-import { type ChainableCommander, Redis } from "ioredis"
-import { type ClerkConfigError, ClerkRateLimiterUnavailable, type RateLimiterFailureReason } from "./ClerkError.js"
+import { Redis } from "ioredis"
+import type { ClerkConfigError } from "./ClerkError.js"
 import * as InternalConfig from "./internal/config.js"
+import * as InternalConfigOptions from "./internal/configOptions.js"
+import * as InternalRedis from "./internal/redisRateLimiter.js"
 import * as InternalShared from "./internal/sharedRateLimiter.js"
 import * as SharedRateLimiter from "./SharedRateLimiter.js"
 
@@ -75,130 +75,7 @@ export interface Options {
  * @since 0.1.0
  * @category constants
  */
-export const defaultPrefix: string = "effect-clerk:rate-limit:"
-
-// ---------------------------------------------------------------------------------------------------------------
-// options
-// ---------------------------------------------------------------------------------------------------------------
-
-interface Connection {
-  readonly host: string
-  readonly port: number
-  readonly username?: string
-  readonly password?: string
-  readonly db?: number
-  readonly tls?: {}
-}
-
-const RedisUrl = Schema.transformOrFail(
-  Schema.Union(Schema.String, Schema.RedactedFromSelf(Schema.String)),
-  Schema.declare((u): u is Connection => typeof u === "object" && u !== null),
-  {
-    strict: true,
-    decode: (input, _, ast) => {
-      // The url may hold a password: the messages never quote it.
-      const fail = (message: string) => ParseResult.fail(new ParseResult.Type(ast, "<redacted>", message))
-      let url: URL
-      try {
-        url = new URL(Redacted.isRedacted(input) ? Redacted.value(input) : input)
-      } catch {
-        return fail("url is not an absolute URL")
-      }
-      if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
-        return fail("url must start with redis:// or rediss://")
-      }
-      if (url.hostname === "") return fail("url has no host")
-      const db = url.pathname.replace(/^\/+/, "")
-      if (db !== "" && !/^\d{1,5}$/.test(db)) return fail("url's path must be a database number")
-      return ParseResult.succeed({
-        host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
-        port: url.port === "" ? 6379 : Number(url.port),
-        ...(url.username === "" ? {} : { username: decodeURIComponent(url.username) }),
-        ...(url.password === "" ? {} : { password: decodeURIComponent(url.password) }),
-        ...(db === "" ? {} : { db: Number(db) }),
-        ...(url.protocol === "rediss:" ? { tls: {} } : {})
-      })
-    },
-    encode: (_, __, ast) => ParseResult.fail(new ParseResult.Forbidden(ast, "<redacted>", "not encodable"))
-  }
-)
-
-const OptionsSchema = Schema.Struct({
-  url: RedisUrl,
-  prefix: Schema.optionalWith(
-    Schema.String.pipe(
-      Schema.filter((prefix) => /^[\x21-\x7e]{0,128}$/.test(prefix) || "prefix must be printable ASCII, at most 128")
-    ),
-    { default: () => defaultPrefix }
-  ),
-  ...InternalShared.CommonOptions
-})
-
-// ---------------------------------------------------------------------------------------------------------------
-// failures
-// ---------------------------------------------------------------------------------------------------------------
-
-const unreachableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN"])
-
-const describeReason: Record<RateLimiterFailureReason, string> = {
-  Timeout: "Redis did not answer in time",
-  Unreachable: "Redis is not reachable",
-  Failed: "Redis answered with an error"
-}
-
-/** Classifies an ioredis failure; only fixed phrases and Redis's error code reach the message, never the address. */
-const unavailable = (cause: unknown): ClerkRateLimiterUnavailable => {
-  const error = cause instanceof Error ? cause as Error & { readonly code?: unknown } : undefined
-  const message = error?.message ?? ""
-  const reason: RateLimiterFailureReason = message === "Command timed out"
-    ? "Timeout"
-    : error?.name === "MaxRetriesPerRequestError" || message.includes("enableOfflineQueue") ||
-        message === "Connection is closed." || (typeof error?.code === "string" && unreachableCodes.has(error.code))
-    ? "Unreachable"
-    : "Failed"
-  const code = reason === "Failed" && error?.name === "ReplyError" ? /^[A-Z]+\b/.exec(message)?.[0] : undefined
-  return new ClerkRateLimiterUnavailable({
-    reason,
-    message: `the shared rate limiter is unavailable: ${describeReason[reason]}${
-      code === undefined ? "" : ` (${code})`
-    }`
-  })
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// the service
-// ---------------------------------------------------------------------------------------------------------------
-
-const redisBlocks = (redis: Redis, prefix: string): InternalShared.Blocks => {
-  const blockKey = (key: string) => `${prefix}${key}:blocked`
-  const generationKey = (key: string) => `${prefix}${key}:generation`
-  const pipeline = (build: (pipeline: ChainableCommander) => ChainableCommander) =>
-    Effect.tryPromise({
-      try: async () => {
-        const results = await build(redis.pipeline()).exec()
-        const failed = results?.find(([error]) => error !== null)
-        if (results === null || failed !== undefined) throw failed?.[0] ?? new Error("Connection is closed.")
-        return results.map(([, value]) => value)
-      },
-      catch: unavailable
-    })
-  return {
-    // Set when absent, else lengthened, never shortened (`PTTL` then `SET … PX`: any Redis version has them).
-    set: (key, millis) =>
-      pipeline((p) => p.set(blockKey(key), "1", "PX", millis, "NX").pttl(blockKey(key)).incr(generationKey(key))).pipe(
-        Effect.flatMap(([created, ttl]) =>
-          created === null && Number(ttl) < millis
-            ? pipeline((p) => p.set(blockKey(key), "1", "PX", millis))
-            : Effect.void
-        ),
-        Effect.asVoid
-      ),
-    get: (key) =>
-      pipeline((p) => p.pttl(blockKey(key)).get(generationKey(key))).pipe(
-        Effect.map(([ttl, generation]) => ({ millis: Math.max(0, Number(ttl)), generation: Number(generation ?? 0) }))
-      )
-  }
-}
+export const defaultPrefix: string = InternalRedis.defaultPrefix
 
 /**
  * Builds the service: connects to Redis (waiting at most `timeout`; a Redis that is down then makes the calls fail or
@@ -211,7 +88,7 @@ export const make = (
   options: Options
 ): Effect.Effect<SharedRateLimiter.Service, ClerkConfigError, Scope.Scope> =>
   Effect.gen(function*() {
-    const resolved = yield* InternalConfig.decodeOptions(OptionsSchema, "RedisRateLimiter", options)
+    const resolved = yield* InternalConfig.decodeOptions(InternalRedis.OptionsSchema, "RedisRateLimiter", options)
     const timeoutMillis = Math.max(1, Math.ceil(Duration.toMillis(resolved.timeout)))
     let closing = false
     const redisOptions = {
@@ -251,10 +128,10 @@ export const make = (
     )
     const service = InternalShared.make({
       limiter,
-      blocks: redisBlocks(redis, resolved.prefix),
+      blocks: InternalRedis.blocks(redis, resolved.prefix),
       onUnavailable: resolved.onUnavailable,
       timeout: resolved.timeout,
-      unavailable
+      unavailable: InternalRedis.unavailable
     })
 
     // Commands are not queued until the connections are up: wait for both (a key that expires after 1 ms), for at
@@ -262,7 +139,7 @@ export const make = (
     const probe = Effect.zipRight(
       service.state(":probe"),
       store.fixedWindow({ key: ":probe", tokens: 1, refillRate: Duration.millis(1), limit: undefined }).pipe(
-        Effect.mapError((error) => unavailable(error.reason === "StoreError" ? error.cause : error))
+        Effect.mapError((error) => InternalRedis.unavailable(error.reason === "StoreError" ? error.cause : error))
       )
     )
     yield* probe.pipe(
@@ -339,12 +216,11 @@ export type ConfigOptions = {
 export const layerConfig = (
   options: ConfigOptions = {}
 ): Layer.Layer<SharedRateLimiter.SharedRateLimiter, ConfigError.ConfigError | ClerkConfigError> => {
-  const entries: Record<string, Config.Config<unknown>> = { url: Config.redacted("CLERK_RATE_LIMIT_REDIS_URL") }
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) entries[key] = Config.isConfig(value) ? value : Config.succeed(value)
+  const entries: InternalConfigOptions.Entries<Options> = {
+    url: InternalConfigOptions.entry(options.url, Config.redacted("CLERK_RATE_LIMIT_REDIS_URL")),
+    prefix: InternalConfigOptions.entry(options.prefix, InternalConfigOptions.absent),
+    onUnavailable: InternalConfigOptions.entry(options.onUnavailable, InternalConfigOptions.absent),
+    timeout: InternalConfigOptions.entry(options.timeout, InternalConfigOptions.absent)
   }
-  return Layer.scoped(
-    SharedRateLimiter.SharedRateLimiter,
-    Effect.flatMap(Config.all(entries), (resolved) => make(resolved as unknown as Options))
-  )
+  return Layer.scoped(SharedRateLimiter.SharedRateLimiter, Effect.flatMap(Config.all(entries), make))
 }

@@ -11,7 +11,7 @@
  *   before its next attempt, instead of each one finding out with its own 429; the permits taken before the block
  *   are void, and counting starts afresh when it ends.
  *
- * Without a `SharedRateLimiter` in context, `rateLimit` stays in-process, as before. The implementations are deep
+ * Without a `SharedRateLimiter` in context, `rateLimit` is counted in-process. The implementations are deep
  * imports, so that programs that do not use them load nothing more: `@effect-clerk/client/RedisRateLimiter` (Redis,
  * through `@effect/experimental`'s Redis store) and `@effect-clerk/client/ExperimentalRateLimiter` (any
  * `@effect/experimental` `RateLimiter`, e.g. its memory store).

@@ -1,7 +1,9 @@
 /**
  * What the commands share: parsing a flag's value with a schema into a usage error, the flags that say where the
- * requests go (`--api-url`, `--emulator`) and how the result is printed (`--json`), and the plain-text table.
+ * requests go (`--api-url`, `--emulator`) and how the result is printed (`--json`), the flags several commands take,
+ * and the plain-text table.
  */
+import { Ids } from "@effect-clerk/schema"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as ValidationError from "@effect/cli/ValidationError"
@@ -140,3 +142,18 @@ export const rateLimitOptions = (config: {
         : Either.right({}),
     onSome: (rateLimit) => Either.right({ rateLimit, rateLimitRedis: config.rateLimitRedis })
   })
+
+/** @internal `--user`: the impersonated user of `sessions` and `end`. */
+export const impersonatedUser = Options.text("user").pipe(
+  Options.withPseudoName("user_id"),
+  Options.withDescription("The impersonated user (user_…)"),
+  Options.mapEffect(optionWith("--user", Ids.UserId))
+)
+
+/** @internal `--actor`: only the impersonations by this impersonator. */
+export const impersonator = Options.text("actor").pipe(
+  Options.withPseudoName("user_id"),
+  Options.withDescription("Only the impersonations by this impersonator: the `sub` of the session's actor (user_…)"),
+  Options.mapEffect(optionWith("--actor", Ids.UserId)),
+  Options.optional
+)

@@ -1,8 +1,10 @@
+import { ActorToken } from "@effect-clerk/schema"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Config from "effect/Config"
 import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
+import * as Schema from "effect/Schema"
 import { format } from "node:util"
 import { Output, type Service } from "../Output.js"
 
@@ -15,6 +17,12 @@ export const stdout = (text: string): Effect.Effect<void> =>
 
 /** Writes to stderr: notices, progress, errors. */
 const stderr = (text: string): Effect.Effect<void> => Effect.flatMap(Output, (output) => output.stderr.write(text))
+
+const encodeToken = Schema.encode(ActorToken.ActorToken)
+
+/** @internal The token's wire JSON, exactly as Clerk sent it back (credentials included): encoded by the schema. */
+export const tokenJson = (token: ActorToken.ActorToken): Effect.Effect<string> =>
+  Effect.map(Effect.orDie(encodeToken(token)), (json) => JSON.stringify(json))
 
 /** @internal A notice on stderr, one line. */
 export const notice = (text: string): Effect.Effect<void> => stderr(`${programName}: ${text}\n`)

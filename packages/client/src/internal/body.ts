@@ -167,13 +167,8 @@ interface Accumulator {
   tooLarge: boolean
 }
 
-/**
- * @internal
- * The bounded Effect `Stream` fold: the fallback for a response of another shape (and, in the bench, the price of
- * what the loops replaced).
- * @public
- */
-export const readStream = (
+/** The bounded Effect `Stream` fold: the fallback for a response of another shape. */
+const readStream = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<Body, HttpClientError.ResponseError> =>
   response.stream.pipe(

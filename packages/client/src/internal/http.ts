@@ -14,7 +14,6 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
-import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import {
   ClerkBadRequest,
@@ -36,7 +35,7 @@ import * as InternalBody from "./body.js"
 import { issuePaths, nestedDeeperThan } from "./json.js"
 import { maxMetaDepth, maxResponseBytes, maxSuccessDepth } from "./limits.js"
 import type * as InternalRateLimit from "./rateLimit.js"
-import { retryAfterFailure } from "./retry.js"
+import * as InternalRetry from "./retry.js"
 import * as InternalTimeout from "./timeout.js"
 
 /** The configured client, as the operations use it: read once when the layer is built. */
@@ -88,8 +87,6 @@ interface RawResponse {
   readonly body: string
   readonly tooLarge: boolean
 }
-
-type AttemptError = ClerkStatusError | ClerkTransportError | ClerkRateLimiterUnavailable
 
 // ---------------------------------------------------------------------------------------------------------------
 // transport failures
@@ -286,63 +283,14 @@ const decodeSuccess = <A>(call: Call<A>, raw: RawResponse): Either.Either<A, Cle
 const decodeOptions = { errors: "all", onExcessProperty: "ignore" } as const
 
 // ---------------------------------------------------------------------------------------------------------------
-// retries
-// ---------------------------------------------------------------------------------------------------------------
-
-const provablyNotSent = (error: ClerkTransportError): boolean =>
-  error.reason === "ConnectionRefused" || error.reason === "DnsLookupFailed"
-
-/** Whether an attempt that failed with `error` may be sent again. */
-const isRetryable = (
-  settings: Settings,
-  idempotent: boolean,
-  error: AttemptError
-): boolean => {
-  switch (error._tag) {
-    case "ClerkRateLimited":
-      // Clerk refuses a rate-limited request before acting on it, so even `create` may be sent again.
-      return error.retryAfter === undefined || Duration.lessThanOrEqualTo(error.retryAfter, settings.maxRetryAfter)
-    case "ClerkServerError":
-      return idempotent || settings.retryCreateOnAmbiguousFailure
-    case "ClerkTransportError":
-      return provablyNotSent(error) || idempotent || settings.retryCreateOnAmbiguousFailure
-    default:
-      return false
-  }
-}
-
-/** The first wait; each retry doubles it, up to {@link maxBackoff}, then ±20 % jitter. */
-const baseBackoff = Duration.millis(250)
-/** The longest wait between two attempts, Retry-After aside. */
-const maxBackoff = Duration.seconds(8)
-
-const retrySchedule = (
-  settings: Settings,
-  idempotent: boolean
-): Schedule.Schedule<unknown, AttemptError> =>
-  Schedule.exponential(baseBackoff, 2).pipe(
-    Schedule.union(Schedule.spaced(maxBackoff)),
-    Schedule.jittered,
-    Schedule.zipRight(Schedule.identity<AttemptError>()),
-    // A Retry-After is the shortest wait; beyond `maxRetryAfter` the error is not retried at all.
-    Schedule.modifyDelay((error, delay) =>
-      error._tag === "ClerkRateLimited" && error.retryAfter !== undefined
-        ? Duration.max(delay, error.retryAfter)
-        : delay
-    ),
-    Schedule.intersect(Schedule.recurs(settings.maxRetries)),
-    Schedule.whileInput((error: AttemptError) => isRetryable(settings, idempotent, error))
-  )
-
-// ---------------------------------------------------------------------------------------------------------------
 // a call
 // ---------------------------------------------------------------------------------------------------------------
 
-const describeFailure = (error: AttemptError): string =>
+const describeFailure = (error: InternalRetry.AttemptError): string =>
   "status" in error ? `${error._tag} (${error.status})` : `${error._tag} (${error.reason})`
 
 /** Shares Clerk's `Retry-After` with every attempt under the same limit, up to the longest wait the client accepts. */
-const shareRetryAfter = (settings: Settings, error: AttemptError): Effect.Effect<void> =>
+const shareRetryAfter = (settings: Settings, error: InternalRetry.AttemptError): Effect.Effect<void> =>
   error._tag === "ClerkRateLimited" && error.retryAfter !== undefined
     ? settings.rateLimit.blockFor(Duration.min(error.retryAfter, settings.maxRetryAfter))
     : Effect.void
@@ -350,8 +298,8 @@ const shareRetryAfter = (settings: Settings, error: AttemptError): Effect.Effect
 /** The one way operations reach Clerk: built once per client, from its settings. */
 export const makeExecute = (settings: Settings): Execute => {
   const schedules = {
-    idempotent: retrySchedule(settings, true),
-    notIdempotent: retrySchedule(settings, false)
+    idempotent: InternalRetry.retrySchedule(settings, true),
+    notIdempotent: InternalRetry.retrySchedule(settings, false)
   }
   const take = settings.rateLimit.take
   return <A>(call: Call<A>) =>
@@ -407,8 +355,9 @@ export const makeExecute = (settings: Settings): Execute => {
           }
         )
       })
-      return retryAfterFailure(attempt, call.idempotent ? schedules.idempotent : schedules.notIdempotent).pipe(
-        Effect.flatMap((raw) => decodeSuccess(call, raw))
-      )
+      return InternalRetry.retryAfterFailure(attempt, call.idempotent ? schedules.idempotent : schedules.notIdempotent)
+        .pipe(
+          Effect.flatMap((raw) => decodeSuccess(call, raw))
+        )
     })
 }
