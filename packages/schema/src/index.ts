@@ -40,3 +40,8 @@ export * as Json from "./Json.js"
  * @since 0.2.0
  */
 export * as Session from "./Session.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as SessionClaims from "./SessionClaims.js"
