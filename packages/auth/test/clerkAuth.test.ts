@@ -9,7 +9,8 @@ import {
   HttpApp,
   HttpRouter,
   HttpServer,
-  HttpServerResponse
+  HttpServerResponse,
+  OpenApi
 } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted, Schema } from "effect"
@@ -306,6 +307,36 @@ describe("ClerkAuth through an HttpApi", () => {
         expect(yield* captured.text).not.toContain("tok-")
       })
     ))
+})
+
+describe("ClerkAuth in the OpenAPI document", () => {
+  it("declares both security schemes, and 401 and 403 on a NoImpersonation endpoint", () => {
+    const spec = OpenApi.fromApi(GroupApi)
+    expect(spec.components.securitySchemes).toEqual({
+      clerkBearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "A Clerk session token" },
+      clerkSession: {
+        type: "apiKey",
+        in: "cookie",
+        name: "__session",
+        description: "A Clerk session token in the __session cookie"
+      }
+    })
+    const close = spec.paths["/account"]?.delete
+    expect(close?.security).toEqual([{ clerkBearer: [] }, { clerkSession: [] }])
+    expect(Object.keys(close?.responses ?? {})).toEqual(expect.arrayContaining(["200", "401", "403"]))
+    expect(Object.keys(spec.paths["/transfer"]?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(["200", "401", "403"])
+    )
+  })
+
+  it("the errors' messages name the reason and the actor, for logs", () => {
+    expect(new ClerkAuth.Unauthorized({ reason: "token-expired" }).message).toBe(
+      "No verified Clerk session (token-expired)"
+    )
+    expect(new ClerkAuth.ImpersonationForbidden({ actor: "agent" }).message).toBe(
+      "Not allowed while an agent acts for the user"
+    )
+  })
 })
 
 // ---------------------------------------------------------------------------------------------------------------------
