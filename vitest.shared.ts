@@ -11,7 +11,7 @@ const pkg = (name: string): string => path.join(root, "packages", name, "src")
  */
 const config: ViteUserConfig = {
   resolve: {
-    alias: ["schema", "client", "test-kit"].flatMap((name) => [
+    alias: ["schema", "client", "test-kit", "auth"].flatMap((name) => [
       { find: new RegExp(`^@effect-clerk/${name}$`), replacement: path.join(pkg(name), "index.ts") },
       { find: new RegExp(`^@effect-clerk/${name}/(.*)$`), replacement: path.join(pkg(name), "$1.ts") }
     ])

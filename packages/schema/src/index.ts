@@ -43,4 +43,9 @@ export * as Session from "./Session.js"
 /**
  * @since 0.1.0
  */
+export * as SessionClaims from "./SessionClaims.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as SessionToken from "./SessionToken.js"
