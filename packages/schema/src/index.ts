@@ -45,3 +45,8 @@ export * as Session from "./Session.js"
  * @since 0.1.0
  */
 export * as SessionClaims from "./SessionClaims.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as WebhookEvent from "./WebhookEvent.js"
