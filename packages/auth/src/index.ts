@@ -9,3 +9,8 @@
  * @since 0.1.0
  */
 export * as SessionToken from "./SessionToken.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Webhooks from "./Webhooks.js"
