@@ -135,6 +135,9 @@ const toError = (failure: internal.Failure): WebhookVerificationError => new Web
  * event. The secrets are imported on every call: a server verifying many deliveries builds a {@link Verifier} once
  * with {@link layer}.
  *
+ * Verification opens no span of its own: it runs inside the span of the request that carried the delivery, and a
+ * span per delivery would cost as much CPU as the verification.
+ *
  * @example
  * ```ts
  * import { Webhooks } from "@effect-clerk/auth"
@@ -149,15 +152,13 @@ const toError = (failure: internal.Failure): WebhookVerificationError => new Web
  * @since 0.1.0
  * @category operations
  */
-export const verify: (
+export const verify = (
   options: Request & { readonly secret: Secrets }
-) => Effect.Effect<Delivery, WebhookVerificationError> = Effect.fn("Webhooks.verify")(
-  function*(options: Request & { readonly secret: Secrets }) {
-    const keyring = yield* internal.keyringOf(options.secret)
-    return yield* internal.verifyDelivery(keyring, options)
-  },
-  Effect.mapError(toError)
-)
+): Effect.Effect<Delivery, WebhookVerificationError> =>
+  internal.keyringOf(options.secret).pipe(
+    Effect.flatMap((keyring) => internal.verifyDelivery(keyring, options)),
+    Effect.mapError(toError)
+  )
 
 /**
  * The service that verifies deliveries with the secrets it was built with.
@@ -194,12 +195,7 @@ export const make = (options: { readonly secret: Secrets }): Effect.Effect<
   internal.keyringOf(options.secret).pipe(
     Effect.mapError(toError),
     Effect.map((keyring) =>
-      Verifier.of({
-        verify: Effect.fn("Webhooks.Verifier.verify")(
-          (request: Request) => internal.verifyDelivery(keyring, request),
-          Effect.mapError(toError)
-        )
-      })
+      Verifier.of({ verify: (request) => Effect.mapError(internal.verifyDelivery(keyring, request), toError) })
     )
   )
 

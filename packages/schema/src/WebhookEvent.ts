@@ -5,9 +5,19 @@
  *
  * @since 0.1.0
  */
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import { JsonObject } from "./Json.js"
+import type { JsonObject } from "./Json.js"
 import { Session } from "./Session.js"
+
+/**
+ * An object kept as `JSON.parse` made it: checked to be an object, not copied key by key (a user object has dozens
+ * of keys, and decoding it would cost more than verifying the delivery's signature).
+ */
+const JsonObjectAsSent: Schema.Schema<JsonObject> = Schema.declare(
+  (input: unknown): input is JsonObject => Predicate.isRecord(input),
+  { identifier: "JsonObject" }
+)
 
 /**
  * The event types whose `data` is a session.
@@ -39,14 +49,14 @@ const isSessionEventType = Schema.is(SessionEventType)
  * @category schemas
  */
 export class SessionEventData extends Session.extend<SessionEventData>("SessionEventData")({
-  user: Schema.optionalWith(Schema.NullOr(JsonObject), { exact: true })
+  user: Schema.optionalWith(Schema.NullOr(JsonObjectAsSent), { exact: true })
 }) {}
 
 const envelope = {
   object: Schema.Literal("event"),
   timestamp: Schema.Int.annotations({ description: "When the event happened, in Unix milliseconds" }),
   instanceId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("instance_id")),
-  eventAttributes: Schema.optionalWith(JsonObject, { exact: true }).pipe(Schema.fromKey("event_attributes"))
+  eventAttributes: Schema.optionalWith(JsonObjectAsSent, { exact: true }).pipe(Schema.fromKey("event_attributes"))
 }
 
 const SessionEvent_ = Schema.Struct({ type: SessionEventType, ...envelope, data: SessionEventData }).pipe(

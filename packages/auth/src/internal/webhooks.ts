@@ -130,13 +130,13 @@ export const readHeaders = (headers: HeadersInput): Either.Either<SignatureHeade
 const encoder = new TextEncoder()
 const decoder = new TextDecoder("utf-8", { fatal: true })
 
-const bodyBytes = (body: string | Uint8Array): Either.Either<Uint8Array, Failure> => {
-  // A string's UTF-8 form is at least as long as the string: a long one is refused before it is encoded.
-  const bytes = typeof body === "string" ? (body.length > maxBodyBytes ? undefined : encoder.encode(body)) : body
-  return bytes === undefined || bytes.length > maxBodyBytes
-    ? Either.left(failure("invalid-body", `the body is larger than ${maxBodyBytes} bytes`))
-    : Either.right(bytes)
-}
+/** Whether the body is over the limit; a string is measured in UTF-8 only when its length leaves a doubt. */
+const tooLarge = (body: string | Uint8Array): boolean =>
+  typeof body === "string"
+    ? body.length > maxBodyBytes || (body.length * 3 > maxBodyBytes && encoder.encode(body).length > maxBodyBytes)
+    : body.length > maxBodyBytes
+
+const bodyTooLarge = failure("invalid-body", `the body is larger than ${maxBodyBytes} bytes`)
 
 const decodeEvent = Schema.decodeUnknownEither(WebhookEvent.WebhookEvent)
 
@@ -158,44 +158,58 @@ const parseEvent = (
   })
 }
 
+const accept = (
+  nowMillis: number,
+  headers: SignatureHeaders,
+  body: string | Uint8Array
+): Effect.Effect<Delivery, Failure> => {
+  const now = Math.floor(nowMillis / 1000)
+  if (now - headers.timestamp > toleranceSeconds) {
+    return Effect.fail(failure("timestamp-too-old", "the delivery was signed more than 5 minutes ago"))
+  }
+  if (headers.timestamp - now > toleranceSeconds) {
+    return Effect.fail(failure("timestamp-too-new", "the delivery is signed more than 5 minutes ahead"))
+  }
+  return Either.match(parseEvent(body), {
+    onLeft: Effect.fail,
+    onRight: (event) =>
+      Effect.succeed({ id: headers.id, timestamp: DateTime.unsafeMake(headers.timestamp * 1000), event })
+  })
+}
+
+const noMatch = failure("invalid-signature", "no signature matches a signing secret")
+
 /**
  * Checks the signature, then the timestamp against the `Clock`, then decodes the event: a delivery that is not
- * authentic is refused before anything of its body is read.
+ * authentic is refused before anything of its body is read. Written without generators: it runs once per delivery.
  */
 export const verifyDelivery = (
   keyring: Keyring,
   request: { readonly headers: HeadersInput; readonly body: string | Uint8Array }
-): Effect.Effect<Delivery, Failure> =>
-  Effect.gen(function*() {
-    const headers = yield* readHeaders(request.headers)
-    const bytes = yield* bodyBytes(request.body)
-    const authentic = yield* keyring.matches(`${headers.id}.${headers.timestampText}.`, bytes, headers.signatures)
-    if (!authentic) {
-      return yield* Effect.fail(failure("invalid-signature", "no signature matches a signing secret"))
-    }
-    const now = Math.floor((yield* Clock.currentTimeMillis) / 1000)
-    if (now - headers.timestamp > toleranceSeconds) {
-      return yield* Effect.fail(failure("timestamp-too-old", "the delivery was signed more than 5 minutes ago"))
-    }
-    if (headers.timestamp - now > toleranceSeconds) {
-      return yield* Effect.fail(failure("timestamp-too-new", "the delivery is signed more than 5 minutes ahead"))
-    }
-    const event = yield* parseEvent(request.body)
-    return { id: headers.id, timestamp: DateTime.unsafeMake(headers.timestamp * 1000), event }
-  })
+): Effect.Effect<Delivery, Failure> => {
+  const read = readHeaders(request.headers)
+  if (Either.isLeft(read)) return Effect.fail(read.left)
+  if (tooLarge(request.body)) return Effect.fail(bodyTooLarge)
+  const headers = read.right
+  return Effect.flatMap(
+    keyring.matches(`${headers.id}.${headers.timestampText}.`, request.body, headers.signatures),
+    (authentic) =>
+      authentic
+        ? Effect.flatMap(Clock.currentTimeMillis, (now) => accept(now, headers, request.body))
+        : Effect.fail(noMatch)
+  )
+}
 
 /** The three `svix-*` headers of a delivery signed with the first secret. */
 export const signDelivery = (
   keyring: Keyring,
   request: { readonly id: string; readonly timestamp: number; readonly body: string | Uint8Array }
-): Effect.Effect<SignedHeaders, Failure> =>
-  Effect.gen(function*() {
-    const bytes = yield* bodyBytes(request.body)
-    const seconds = Math.floor(request.timestamp / 1000)
-    const signature = yield* keyring.sign(`${request.id}.${seconds}.`, bytes)
-    return {
-      "svix-id": request.id,
-      "svix-timestamp": String(seconds),
-      "svix-signature": `v1,${Encoding.encodeBase64(signature)}`
-    }
-  })
+): Effect.Effect<SignedHeaders, Failure> => {
+  if (tooLarge(request.body)) return Effect.fail(bodyTooLarge)
+  const seconds = Math.floor(request.timestamp / 1000)
+  return Effect.map(keyring.sign(`${request.id}.${seconds}.`, request.body), (signature) => ({
+    "svix-id": request.id,
+    "svix-timestamp": String(seconds),
+    "svix-signature": `v1,${Encoding.encodeBase64(signature)}`
+  }))
+}

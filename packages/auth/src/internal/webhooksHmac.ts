@@ -10,11 +10,11 @@ export interface Keyring {
   /** Whether one of the candidate signatures is the HMAC of `prefix` + `body` with one of the secrets. */
   readonly matches: (
     prefix: string,
-    body: Uint8Array,
+    body: string | Uint8Array,
     candidates: ReadonlyArray<Uint8Array>
   ) => Effect.Effect<boolean>
   /** The HMAC of `prefix` + `body` with the first secret. */
-  readonly sign: (prefix: string, body: Uint8Array) => Effect.Effect<Uint8Array>
+  readonly sign: (prefix: string, body: string | Uint8Array) => Effect.Effect<Uint8Array>
 }
 
 /** The part of `node:crypto` this module uses, declared here so that nothing else of Node's types leaks out. */
@@ -43,7 +43,8 @@ const loadNodeCrypto = (): Option.Option<NodeCrypto> => {
 let nodeCrypto: Option.Option<NodeCrypto> | undefined
 
 const nodeKeyring = (crypto: NodeCrypto, secrets: ReadonlyArray<Uint8Array>): Keyring => {
-  const hmac = (secret: Uint8Array, prefix: string, body: Uint8Array): Uint8Array =>
+  // A string body is hashed as UTF-8 without being copied into bytes first.
+  const hmac = (secret: Uint8Array, prefix: string, body: string | Uint8Array): Uint8Array =>
     crypto.createHmac("sha256", secret).update(prefix).update(body).digest()
   return {
     matches: (prefix, body, candidates) =>
@@ -64,7 +65,8 @@ const nodeKeyring = (crypto: NodeCrypto, secrets: ReadonlyArray<Uint8Array>): Ke
 const encoder = new TextEncoder()
 
 const webCryptoKeyring = (keys: ReadonlyArray<CryptoKey>): Keyring => {
-  const content = (prefix: string, body: Uint8Array): Uint8Array<ArrayBuffer> => {
+  const content = (prefix: string, body: string | Uint8Array): Uint8Array<ArrayBuffer> => {
+    if (typeof body === "string") return encoder.encode(prefix + body)
     const head = encoder.encode(prefix)
     const bytes = new Uint8Array(head.length + body.length)
     bytes.set(head)
