@@ -14,3 +14,8 @@ export * as SessionToken from "./SessionToken.js"
  * @since 0.1.0
  */
 export * as ClerkAuth from "./ClerkAuth.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Webhooks from "./Webhooks.js"

@@ -49,3 +49,8 @@ export * as SessionClaims from "./SessionClaims.js"
  * @since 0.1.0
  */
 export * as SessionToken from "./SessionToken.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as WebhookEvent from "./WebhookEvent.js"

@@ -1,0 +1,156 @@
+/**
+ * Clerk's webhook events: the envelope `{ type, object: "event", timestamp, instance_id, data, event_attributes }`
+ * Clerk delivers, decoded into a union. The `session.*` events carry a {@link Session.Session}; every other type —
+ * including the ones Clerk adds later — is an {@link UnknownEvent} with its `data` kept as sent.
+ *
+ * @since 0.1.0
+ */
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import type { JsonObject } from "./Json.js"
+import { Session } from "./Session.js"
+
+/**
+ * An object kept as `JSON.parse` made it: checked to be an object, not copied key by key (a user object has dozens
+ * of keys, and decoding it would cost more than verifying the delivery's signature).
+ */
+const JsonObjectAsSent: Schema.Schema<JsonObject> = Schema.declare(
+  (input: unknown): input is JsonObject => Predicate.isRecord(input),
+  { identifier: "JsonObject" }
+)
+
+/**
+ * The event types whose `data` is a session.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SessionEventType = Schema.Literal(
+  "session.created",
+  "session.pending",
+  "session.ended",
+  "session.removed",
+  "session.revoked"
+).annotations({ identifier: "SessionEventType" })
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SessionEventType = typeof SessionEventType.Type
+
+const isSessionEventType = Schema.is(SessionEventType)
+
+/**
+ * The `data` of a session event: the session, and the user it belongs to when Clerk includes it (kept as JSON; decode
+ * it with your own schema if you need it). An instance of {@link Session.Session}.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class SessionEventData extends Session.extend<SessionEventData>("SessionEventData")({
+  user: Schema.optionalWith(Schema.NullOr(JsonObjectAsSent), { exact: true })
+}) {}
+
+const envelope = {
+  object: Schema.Literal("event"),
+  timestamp: Schema.Int.annotations({ description: "When the event happened, in Unix milliseconds" }),
+  instanceId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("instance_id")),
+  eventAttributes: Schema.optionalWith(JsonObjectAsSent, { exact: true }).pipe(Schema.fromKey("event_attributes"))
+}
+
+const SessionEvent_ = Schema.Struct({ type: SessionEventType, ...envelope, data: SessionEventData }).pipe(
+  Schema.attachPropertySignature("_tag", "SessionEvent")
+)
+
+/**
+ * A `session.*` event. `data.actor` is non-null when the session is an impersonation.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SessionEvent extends Schema.Schema.Type<typeof SessionEvent_> {}
+
+/**
+ * The wire JSON of a {@link SessionEvent}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SessionEventJson extends Schema.Schema.Encoded<typeof SessionEvent_> {}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const SessionEvent: Schema.Schema<SessionEvent, SessionEventJson> = SessionEvent_.annotations({
+  identifier: "SessionEvent"
+})
+
+const UnknownEvent_ = Schema.Struct({
+  type: Schema.String.pipe(
+    Schema.filter((type) => !isSessionEventType(type), { message: () => "a session event must carry a session" })
+  ),
+  ...envelope,
+  data: Schema.Unknown
+}).pipe(Schema.attachPropertySignature("_tag", "UnknownEvent"))
+
+/**
+ * Any event that is not a session event: `data` is what `JSON.parse` made of it, for you to decode. An event type
+ * Clerk adds later lands here instead of failing.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UnknownEvent extends Schema.Schema.Type<typeof UnknownEvent_> {}
+
+/**
+ * The wire JSON of an {@link UnknownEvent}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UnknownEventJson extends Schema.Schema.Encoded<typeof UnknownEvent_> {}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const UnknownEvent: Schema.Schema<UnknownEvent, UnknownEventJson> = UnknownEvent_.annotations({
+  identifier: "UnknownEvent"
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type WebhookEvent = SessionEvent | UnknownEvent
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type WebhookEventJson = SessionEventJson | UnknownEventJson
+
+/**
+ * A webhook event as Clerk sends it. A `session.*` event whose `data` is not a session fails to decode rather than
+ * becoming an {@link UnknownEvent}: that would drop the session silently.
+ *
+ * @example
+ * ```ts
+ * import { WebhookEvent } from "@effect-clerk/schema"
+ * import { Effect, Option, Schema } from "effect"
+ *
+ * const impersonatedSession = (json: unknown) =>
+ *   Schema.decodeUnknown(WebhookEvent.WebhookEvent)(json).pipe(
+ *     Effect.map((event) =>
+ *       event._tag === "SessionEvent" && event.data.actor !== null ? Option.some(event.data.id) : Option.none()
+ *     )
+ *   )
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WebhookEvent: Schema.Schema<WebhookEvent, WebhookEventJson> = Schema.Union(SessionEvent, UnknownEvent)
+  .annotations({ identifier: "WebhookEvent" })
