@@ -19,6 +19,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import type { EmittedEvent } from "./EmulatorWebhooks.js"
 import { ConnectionReset } from "./internal/emulator/faultResponses.js"
 import * as InternalFaults from "./internal/emulator/faults.js"
 import * as InternalOptions from "./internal/emulator/options.js"
@@ -29,7 +31,9 @@ import type { SeedSessionParams } from "./internal/emulator/sessions.js"
 import * as InternalState from "./internal/emulator/state.js"
 import type * as InternalTokens from "./internal/emulator/tokens.js"
 import { StoredToken } from "./internal/emulator/tokens.js"
+import * as InternalWebhooks from "./internal/emulator/webhooks.js"
 import * as InternalRandom from "./internal/random.js"
+import * as InternalWebhookDelivery from "./internal/webhookDelivery.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // options
@@ -252,7 +256,28 @@ export interface Service {
   readonly pendingFaults: Effect.Effect<number>
   /** Drops the faults not yet used. */
   readonly clearFaults: Effect.Effect<void>
-  /** Forgets every token, session, count, fault and rate-limit window. */
+  /**
+   * Every webhook event emitted, oldest first, with its delivery to each endpoint of the `webhooks` option (see
+   * `EmulatorWebhooks`). Events are recorded with no endpoint too. Reading notices the sessions that expired since
+   * the last request, as every request does.
+   *
+   * @example
+   * ```ts
+   * import { Emulator } from "@effect-clerk/test-kit"
+   * import { Effect } from "effect"
+   *
+   * const program = Effect.gen(function*() {
+   *   const emulator = yield* Emulator.make()
+   *   const session = yield* emulator.seedSession({ userId: "user_1", actor: { sub: "user_admin" } })
+   *   const [created] = yield* emulator.webhookEvents
+   *   return created?.event.type === "session.created" && created.event.data.id === session.id
+   * }).pipe(Effect.scoped)
+   * ```
+   *
+   * @since 0.1.0
+   */
+  readonly webhookEvents: Effect.Effect<ReadonlyArray<EmittedEvent>>
+  /** Forgets every token, session, count, fault, rate-limit window and webhook event (delivery ids are not reused). */
   readonly reset: Effect.Effect<void>
 }
 
@@ -265,7 +290,8 @@ export interface Service {
 export class Emulator extends Context.Tag("@effect-clerk/test-kit/Emulator")<Emulator, Service>() {}
 
 /**
- * Creates an emulator with empty state.
+ * Creates an emulator with empty state. Its background work (webhook deliveries, and the watch for session
+ * deadlines when there is a webhook endpoint) runs until the scope closes.
  *
  * @example
  * ```ts
@@ -275,20 +301,42 @@ export class Emulator extends Context.Tag("@effect-clerk/test-kit/Emulator")<Emu
  * const program = Effect.gen(function*() {
  *   const emulator = yield* Emulator.make({ monthlyQuota: 5 })
  *   yield* emulator.injectFault(Emulator.Fault.Status({ status: 503 }), { operation: "create" })
- * })
+ * }).pipe(Effect.scoped)
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConfigError> =>
+export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConfigError, Scope.Scope> =>
   Effect.gen(function*() {
-    const resolved = yield* Either.mapLeft(InternalOptions.resolve(options), (refused) =>
-      new EmulatorConfigError(refused))
+    const resolved = yield* Either.mapLeft(
+      InternalOptions.resolve(options),
+      (refused) => new EmulatorConfigError(refused)
+    )
     const state = yield* Ref.make(InternalState.initial)
+    const webhooks = {
+      instanceId: yield* InternalRandom.instanceId,
+      idPrefix: yield* InternalRandom.messageIdPrefix,
+      endpoints: resolved.webhooks.map((endpoint) => endpoint.url)
+    }
+    const delivery = yield* InternalWebhookDelivery.start(resolved.webhooks, state)
+    // Every transition is followed, atomically, by the webhook events the sessions' changes emit; they are handed to
+    // the delivery once the transition is done, which never waits for them to be sent.
     const run: InternalState.Run = (transition) =>
-      Effect.flatMap(InternalState.currentMillis, (now) =>
-        Ref.modify(state, (s) => transition(s, now)))
+      Effect.gen(function*() {
+        const now = yield* InternalState.currentMillis
+        const request = yield* InternalWebhookDelivery.currentRequest
+        const [result, emitted] = yield* Ref.modify(state, (s) => {
+          const [result, next] = transition(s, now)
+          const [emitted, log] = InternalWebhooks.observe(next.webhooks, next.sessions, now, { ...webhooks, request })
+          return [[result, emitted] as const, { ...next, webhooks: log }]
+        })
+        yield* delivery.emitted(emitted)
+        return result
+      })
+    // A transition that changes nothing: what time has ended since the last one is emitted.
+    const observe = run((s) => [undefined, s])
+    yield* delivery.watchDeadlines(observe)
     const read = <A>(f: (s: InternalState.State) => A): Effect.Effect<A> => Effect.map(Ref.get(state), f)
 
     const accept = (by: InternalTokens.AcceptBy): Effect.Effect<StoredToken, TicketRejected> =>
@@ -337,7 +385,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
       injectFault: (fault, faultOptions) => Ref.update(state, (s) => InternalState.injectFault(s, fault, faultOptions)),
       pendingFaults: read((s) => InternalFaults.pending(s.faults)),
       clearFaults: Ref.update(state, InternalState.clearFaults),
-      reset: Ref.set(state, InternalState.initial)
+      webhookEvents: Effect.zipRight(observe, read((s) => s.webhooks.events)),
+      reset: Ref.update(state, (s) => ({ ...InternalState.initial, webhooks: InternalWebhooks.reset(s.webhooks) }))
     })
   })
 
@@ -358,4 +407,4 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
  * @category layers
  */
 export const layer = (options: Options = {}): Layer.Layer<Emulator, EmulatorConfigError> =>
-  Layer.effect(Emulator, make(options))
+  Layer.scoped(Emulator, make(options))

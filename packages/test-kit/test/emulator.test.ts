@@ -390,7 +390,7 @@ describe("rate limit", () => {
       expect(yield* emulator.requestCount("create")).toBe(3)
     }).pipe(withClerk({ emulator: { rateLimit: { limit: 1 } }, client: { maxRetries: 1 } })))
 
-  it.effect("still takes the deprecated names requests and window, but not beside limit and interval", () =>
+  it.scoped("still takes the deprecated names requests and window, but not beside limit and interval", () =>
     Effect.gen(function*() {
       const deprecated = yield* Emulator.make({ rateLimit: { requests: 2, window: "30 seconds" } })
       expect(deprecated.options.rateLimit).toEqual(Option.some({ limit: 2, interval: Duration.seconds(30) }))
@@ -436,7 +436,7 @@ describe("inspection and control", () => {
       expect((yield* createToken()).status).toBe("pending")
     }).pipe(withClerk({ client: { maxRetries: 0 } })))
 
-  it.effect("refuses invalid options with EmulatorConfigError", () =>
+  it.scoped("refuses invalid options with EmulatorConfigError", () =>
     Effect.gen(function*() {
       const publishable = yield* Effect.flip(Emulator.make({ secretKey: "pk_test_abc" }))
       expect(publishable.option).toBe("secretKey")

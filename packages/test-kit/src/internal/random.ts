@@ -24,6 +24,12 @@ export const actorTokenId: Effect.Effect<string> = clerkId("act")
 /** @internal A session id: `sess_` and 27 base62 characters. */
 export const sessionId: Effect.Effect<string> = clerkId("sess")
 
+/** @internal An instance id, the same on every webhook event of one emulator: `ins_` and 27 base62 characters. */
+export const instanceId: Effect.Effect<string> = clerkId("ins")
+
+/** @internal The first 19 characters of an emulator's webhook delivery ids (`msg_…`), the rest a sequence number. */
+export const messageIdPrefix: Effect.Effect<string> = randomString(base62, 19)
+
 /** @internal A client id (the browser a session lives in): `client_` and 27 base62 characters. */
 export const clientId: Effect.Effect<string> = clerkId("client")
 

@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type { Endpoint } from "../../EmulatorWebhooks.js"
 
 /**
  * The options of `Emulator.make` (exported as `Emulator.Options`).
@@ -30,6 +31,11 @@ export interface Options {
   readonly monthlyQuota?: number | undefined
   /** `false` emulates a plan without impersonation: creating a token answers 402. Default `true`. */
   readonly impersonationOnPlan?: boolean | undefined
+  /**
+   * Endpoints to POST every webhook event to, signed with each one's secret; none by default (the events are then
+   * only recorded, see `Emulator.Service.webhookEvents`).
+   */
+  readonly webhooks?: ReadonlyArray<Endpoint> | undefined
 }
 
 /**
@@ -63,6 +69,7 @@ export interface ResolvedOptions {
   readonly rateLimit: Option.Option<{ readonly limit: number; readonly interval: Duration.Duration }>
   readonly monthlyQuota: Option.Option<number>
   readonly impersonationOnPlan: boolean
+  readonly webhooks: ReadonlyArray<{ readonly url: string; readonly secret: Redacted.Redacted<string> }>
 }
 
 /** @internal */
@@ -132,6 +139,30 @@ const RateLimit = Schema.Struct({
   return true
 }))
 
+// `whsec_` then standard base64 of at least one byte; the message never repeats the value.
+const WebhookSecret = Schema.String.pipe(
+  Schema.filter((secret) =>
+    /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/.test(secret) ||
+    "a webhook secret must be \"whsec_\" followed by base64"
+  )
+)
+
+const WebhookUrl = Schema.transformOrFail(Schema.Union(Schema.String, Schema.instanceOf(URL)), Schema.String, {
+  strict: true,
+  decode: (input, _, ast) => {
+    const url = URL.canParse(String(input)) ? new URL(String(input)) : undefined
+    return url !== undefined && (url.protocol === "http:" || url.protocol === "https:")
+      ? ParseResult.succeed(url.href)
+      : ParseResult.fail(new ParseResult.Type(ast, input, "a webhook url must be an absolute http(s) URL"))
+  },
+  encode: ParseResult.succeed
+})
+
+const Webhook = Schema.Struct({
+  url: WebhookUrl,
+  secret: Schema.Union(WebhookSecret, Schema.RedactedFromSelf(WebhookSecret))
+})
+
 const OptionsSchema = Schema.Struct({
   secretKey: Schema.optionalWith(Schema.Union(SecretKey, Schema.RedactedFromSelf(SecretKey)), {
     default: () => defaultSecretKey
@@ -139,7 +170,8 @@ const OptionsSchema = Schema.Struct({
   baseUrl: Schema.optionalWith(BaseUrl, { default: () => defaultBaseUrl }),
   rateLimit: Schema.optional(RateLimit),
   monthlyQuota: Schema.optional(NonNegativeInt),
-  impersonationOnPlan: Schema.optionalWith(Schema.Boolean, { default: () => true })
+  impersonationOnPlan: Schema.optionalWith(Schema.Boolean, { default: () => true }),
+  webhooks: Schema.optionalWith(Schema.Array(Webhook), { default: () => [] })
 })
 
 const decodeOptions = Schema.decodeUnknownEither(OptionsSchema)
@@ -166,6 +198,10 @@ export const resolve = (options: Options): Either.Either<ResolvedOptions, Refuse
         interval: rateLimit.interval ?? rateLimit.window ?? defaultRateLimit.interval
       })),
       monthlyQuota: Option.fromNullable(decoded.monthlyQuota),
-      impersonationOnPlan: decoded.impersonationOnPlan
+      impersonationOnPlan: decoded.impersonationOnPlan,
+      webhooks: decoded.webhooks.map(({ secret, url }) => ({
+        url,
+        secret: Redacted.isRedacted(secret) ? secret : Redacted.make(secret)
+      }))
     }))
   )

@@ -1,7 +1,8 @@
 /**
  * The emulator's state, one record of slices, each with its own module and transitions: the tokens (`tokens.ts`),
  * the sessions (`sessions.ts`), the monthly quota (`quota.ts`), the rate-limit window (`rateWindow.ts`), the fault
- * queue (`faults.ts`) and the request counts. The transitions here are the ones the emulator runs,
+ * queue (`faults.ts`), the request counts and the webhook log (`webhooks.ts`, which `Emulator.make` updates after
+ * every transition). The transitions here are the ones the emulator runs,
  * `(state, now, input) => [result, state]`, each composed from the slices'; they are pure: `Emulator.make` holds the
  * state in one `Ref` and runs them atomically.
  *
@@ -19,6 +20,7 @@ import * as Quota from "./quota.js"
 import * as RateWindow from "./rateWindow.js"
 import * as Sessions from "./sessions.js"
 import * as Tokens from "./tokens.js"
+import * as Webhooks from "./webhooks.js"
 
 /** @internal */
 export interface State {
@@ -28,6 +30,7 @@ export interface State {
   readonly rateWindow: RateWindow.RateWindow
   readonly faults: Faults.FaultQueue
   readonly counts: RequestCounts
+  readonly webhooks: Webhooks.Log
 }
 
 /** @internal The state of a new emulator, and of one after `reset`. */
@@ -37,7 +40,8 @@ export const initial: State = {
   usage: Quota.empty,
   rateWindow: RateWindow.empty,
   faults: Faults.empty,
-  counts: { create: 0, revoke: 0, listSessions: 0, getSession: 0, revokeSession: 0, accept: 0, unmatched: 0 }
+  counts: { create: 0, revoke: 0, listSessions: 0, getSession: 0, revokeSession: 0, accept: 0, unmatched: 0 },
+  webhooks: Webhooks.empty
 }
 
 /**
