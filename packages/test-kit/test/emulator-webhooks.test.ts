@@ -136,7 +136,7 @@ describe("observe", () => {
 })
 
 describe("the emulator's record of events", () => {
-  it.scoped("create → accept → revoke over HTTP, then an expiry: created with the actor and the request, revoked", () =>
+  it.scoped("create → accept → revoke over HTTP: created with the actor and the request, then revoked", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(may12)
       const emulator = yield* Emulator.Emulator
