@@ -17,14 +17,15 @@ const createInput = (n: number, monthlyQuota: Option.Option<number> = Option.non
 })
 
 describe("the initial state", () => {
-  it("has no tokens, no sessions, no usage, no window, no faults, and every route counted 0", () => {
+  it("has no tokens, no sessions, no usage, no window, no faults, no webhook event, and every route counted 0", () => {
     expect(State.initial).toEqual({
       tokens: [],
       sessions: [],
       usage: {},
       rateWindow: undefined,
       faults: [],
-      counts: { create: 0, revoke: 0, listSessions: 0, getSession: 0, revokeSession: 0, accept: 0, unmatched: 0 }
+      counts: { create: 0, revoke: 0, listSessions: 0, getSession: 0, revokeSession: 0, accept: 0, unmatched: 0 },
+      webhooks: { reported: new Map(), events: [], sequence: 0 }
     })
   })
 })
