@@ -47,7 +47,7 @@ export const attemptTimeout: Duration.Duration = Duration.seconds(5)
  * @since 0.1.0
  * @category constants
  */
-export const retryDelays: ReadonlyArray<Duration.Duration> = [
+export const retryDelays: readonly [Duration.Duration, ...Array<Duration.Duration>] = [
   Duration.seconds(1),
   Duration.seconds(2),
   Duration.seconds(4)

@@ -84,10 +84,7 @@ const attempt = (
 
 const isSuccess = (result: AttemptResult): boolean => typeof result === "number" && result >= 200 && result < 300
 
-// The waits of `retryDelays`: 1 s, doubling, as many as there are.
-const retrySchedule = Schedule.exponential(retryDelays[0] ?? Duration.seconds(1)).pipe(
-  Schedule.intersect(Schedule.recurs(retryDelays.length))
-)
+const retrySchedule = Schedule.fromDelays(...retryDelays)
 
 // Delivers one event to one endpoint: attempts until a 2xx answer or the retries run out, each one recorded.
 const deliver = (
@@ -109,7 +106,7 @@ const deliver = (
   )
 
 /** @internal What the emulator hands its events to. */
-export interface Delivery {
+export interface Dispatcher {
   /** Queues the events for every endpoint, and wakes the deadline watcher; never waits for a delivery. */
   readonly emitted: (events: ReadonlyArray<EmittedEvent>) => Effect.Effect<void>
   /**
@@ -123,7 +120,7 @@ export interface Delivery {
 export const start = (
   endpoints: ResolvedOptions["webhooks"],
   state: Ref.Ref<State.State>
-): Effect.Effect<Delivery, never, Scope.Scope> =>
+): Effect.Effect<Dispatcher, never, Scope.Scope> =>
   Effect.gen(function*() {
     if (endpoints.length === 0) return { emitted: () => Effect.void, watchDeadlines: () => Effect.void }
     const update: Update = (change) => Ref.update(state, (s) => ({ ...s, webhooks: change(s.webhooks) }))
