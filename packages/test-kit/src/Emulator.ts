@@ -246,6 +246,19 @@ export interface Service {
   readonly seedSession: (params: SeedSessionParams) => Effect.Effect<Session.Session, SessionRejected>
   /** Activity on an active session: `last_active_at` = now, which restarts its 10-minute inactivity timeout. */
   readonly touchSession: (id: string) => Effect.Effect<Session.Session, SessionRejected>
+  /**
+   * Ends a live session as a sign-out does (Clerk's Frontend API, which the emulator does not serve): `ended`, and a
+   * `session.ended` webhook event.
+   *
+   * @since 0.1.0
+   */
+  readonly endSession: (id: string) => Effect.Effect<Session.Session, SessionRejected>
+  /**
+   * Removes a live session from its client: `removed`, and a `session.removed` webhook event.
+   *
+   * @since 0.1.0
+   */
+  readonly removeSession: (id: string) => Effect.Effect<Session.Session, SessionRejected>
   /** The requests seen per route. */
   readonly requestCounts: Effect.Effect<RequestCounts>
   /** The requests seen by one route. */
@@ -346,6 +359,11 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
         const accepted = yield* run((s, now) => InternalState.accept(s, now, { by, sessionId, clientId }))
         return yield* Either.mapLeft(accepted, (rejection) => new TicketRejected(rejection))
       })
+    const endSession = (id: string, status: "ended" | "removed") =>
+      Effect.flatMap(
+        run((s, now) => InternalState.endSession(s, now, id, status)),
+        Either.mapLeft((refused) => new SessionRejected(InternalSessions.rejection(refused)))
+      )
     const readAt = <A>(f: (s: InternalState.State, now: number) => A): Effect.Effect<A> =>
       run((s, now) => [f(s, now), s])
 
@@ -380,6 +398,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
           run((s, now) => InternalState.touchSession(s, now, id)),
           Either.mapLeft((refused) => new SessionRejected(InternalSessions.rejection(refused)))
         ),
+      endSession: (id) => endSession(id, "ended"),
+      removeSession: (id) => endSession(id, "removed"),
       requestCounts: read((s) => s.counts),
       requestCount: (route) => read((s) => s.counts[route]),
       injectFault: (fault, faultOptions) => Ref.update(state, (s) => InternalState.injectFault(s, fault, faultOptions)),

@@ -193,6 +193,29 @@ describe("the emulator's record of events", () => {
       expect(events[1]?.event.data.id).toBe(session.id)
     }))
 
+  it.scoped("a sign-out: session.ended (status ended); a removal: session.removed; an ended session is left alone", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(may12)
+      const emulator = yield* Emulator.make()
+      const signedOut = yield* emulator.seedSession({ userId: "user_target", actor: { sub: "user_support" } })
+      const removed = yield* emulator.seedSession({ userId: "user_target", actor: { sub: "user_support" } })
+      yield* TestClock.adjust("1 minute")
+      expect((yield* emulator.endSession(signedOut.id)).status).toBe("ended")
+      expect((yield* emulator.removeSession(removed.id)).status).toBe("removed")
+      const refused = yield* Effect.flip(emulator.removeSession(signedOut.id))
+      expect(refused).toMatchObject({ _tag: "SessionRejected", reason: "NotActive" })
+      expect((yield* Effect.flip(emulator.endSession("sess_unknown"))).reason).toBe("NotFound")
+      const events = yield* emulator.webhookEvents
+      expect(events.map((e) => [e.event.type, e.event.data.id, e.event.data.status, e.event.timestamp])).toEqual([
+        ["session.created", signedOut.id, "active", may12],
+        ["session.created", removed.id, "active", may12],
+        ["session.ended", signedOut.id, "ended", may12 + minute],
+        ["session.removed", removed.id, "removed", may12 + minute]
+      ])
+      const found = yield* emulator.findSession(signedOut.id)
+      expect(Option.map(found, (s) => s.status)).toEqual(Option.some("ended"))
+    }))
+
   it.scoped("reset forgets the events, and never reuses a delivery id", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()

@@ -215,6 +215,18 @@ export const revoke = (
 ): readonly [Either.Either<Session.Session, Refused>, Sessions] =>
   update(sessions, now, id, isLive, (s) => new Session.Session({ ...s, status: "revoked", updatedAt: now }))
 
+/**
+ * @internal A live session ends as Clerk's Frontend API ends one: `ended` (signed out) or `removed` (removed from its
+ * client); any other is refused.
+ */
+export const end = (
+  sessions: Sessions,
+  now: number,
+  id: string,
+  status: "ended" | "removed"
+): readonly [Either.Either<Session.Session, Refused>, Sessions] =>
+  update(sessions, now, id, isLive, (s) => new Session.Session({ ...s, status, updatedAt: now }))
+
 /** @internal Activity on an `active` session: `last_active_at` = `now`, which restarts the inactivity timeout. */
 export const touch = (
   sessions: Sessions,

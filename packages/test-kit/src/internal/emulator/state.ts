@@ -165,6 +165,15 @@ export const revokeSession = (
 ): readonly [Either.Either<Session.Session, Sessions.Refused>, State] =>
   onSessions(state, Sessions.revoke(state.sessions, now, id))
 
+/** @internal Ends a live session: signed out or removed from its client (see `Sessions.end`). */
+export const endSession = (
+  state: State,
+  now: number,
+  id: string,
+  status: "ended" | "removed"
+): readonly [Either.Either<Session.Session, Sessions.Refused>, State] =>
+  onSessions(state, Sessions.end(state.sessions, now, id, status))
+
 /** @internal Activity on an active session (see `Sessions.touch`). */
 export const touchSession = (
   state: State,
