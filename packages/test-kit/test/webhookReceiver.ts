@@ -18,9 +18,12 @@ export interface Receiver {
   readonly waitFor: (count: number, timeoutMs?: number) => Effect.Effect<ReadonlyArray<Received>>
 }
 
-/** `answer(n)` for the n-th request (0-based): a status, or `"hang"` to never answer. */
+/**
+ * `answer(n)` for the n-th request (0-based): a status, `"hang"` to never answer, or `"drop"` to close the connection
+ * without an answer.
+ */
 export const start = (
-  answer: (n: number) => number | "hang" = () => 204
+  answer: (n: number) => number | "hang" | "drop" = () => 204
 ): Effect.Effect<Receiver, never, Scope.Scope> =>
   Effect.gen(function*() {
     const received: Array<Received> = []
@@ -37,7 +40,8 @@ export const start = (
         received.push({ url: request.url ?? "/", headers, body: Buffer.concat(chunks).toString("utf8") })
         for (const wake of waiters) wake()
         const status = answer(n)
-        if (status !== "hang") response.writeHead(status).end()
+        if (status === "drop") request.socket.destroy()
+        else if (status !== "hang") response.writeHead(status).end()
       })
     })
     const port = yield* Effect.acquireRelease(
