@@ -24,11 +24,9 @@ import type { ResolvedOptions } from "./emulator/options.js"
 import * as State from "./emulator/state.js"
 import * as Webhooks from "./emulator/webhooks.js"
 
-/**
- * @internal The `svix-signature` of a delivery: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body`, keyed with
- * the base64 after the secret's `whsec_`.
- */
-export const signature = (secret: Redacted.Redacted<string>, id: string, timestamp: number, body: string): string =>
+// The `svix-signature` of a delivery: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body`, keyed with the base64
+// after the secret's `whsec_`.
+const signature = (secret: Redacted.Redacted<string>, id: string, timestamp: number, body: string): string =>
   `v1,${
     createHmac("sha256", Buffer.from(Redacted.value(secret).slice("whsec_".length), "base64"))
       .update(`${id}.${timestamp}.${body}`)
