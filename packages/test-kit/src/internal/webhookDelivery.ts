@@ -52,7 +52,7 @@ export const currentRequest: Effect.Effect<Webhooks.HttpRequest> = Effect.map(
 
 type Update = (change: (log: Webhooks.Log) => Webhooks.Log) => Effect.Effect<void>
 
-// One attempt: POST the signed body; a 2xx answer succeeds, anything else fails with what it got.
+// One attempt: POST the body, signed for this attempt's timestamp; when it was sent, and what it got.
 const attempt = (
   client: HttpClient.HttpClient,
   endpoint: ResolvedOptions["webhooks"][number],
