@@ -57,7 +57,7 @@ const createAll = (n: number) =>
   )
 
 describe("rate-limit ceiling", () => {
-  it.live("A. client rateLimit 25 per 250 ms: 1,000 revokes, 0 failures, within 10 % of 9,750 ms", () =>
+  it.scopedLive("A. client rateLimit 25 per 250 ms: 1,000 revokes, 0 failures, within 10 % of 9,750 ms", () =>
     Effect.gen(function*() {
       const limit = 25
       const interval = Duration.millis(250)
@@ -114,7 +114,7 @@ describe("rate-limit ceiling", () => {
       expect(busiest).toBeLessThanOrEqual(2 * limit)
     }))
 
-  it.live("B. no client limit: 429 + Retry-After alone, 1,000 creates and 1,000 revokes, 0 failures, < 1 min", () =>
+  it.scopedLive("B. no client limit: 429 + Retry-After alone, 1,000 creates and 1,000 revokes, 0 failures, < 1 min", () =>
     Effect.gen(function*() {
       const total = 1_000
       const perSecond = 200

@@ -21,8 +21,10 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import type { KeyObject } from "node:crypto"
 import type { ConnectionReset, StoredToken } from "./EmulatorModel.js"
+import type { EmittedEvent, Endpoint } from "./EmulatorWebhooks.js"
 import * as InternalFaults from "./internal/emulator/faults.js"
 import * as InternalOptions from "./internal/emulator/options.js"
 import * as InternalRouter from "./internal/emulator/router.js"
@@ -31,7 +33,9 @@ import * as InternalSessionTokenRoutes from "./internal/emulator/sessionTokenRou
 import * as InternalSigningKey from "./internal/emulator/signingKey.js"
 import * as InternalState from "./internal/emulator/state.js"
 import type * as InternalTokens from "./internal/emulator/tokens.js"
+import * as InternalWebhooks from "./internal/emulator/webhooks.js"
 import * as InternalRandom from "./internal/random.js"
+import * as InternalWebhookDelivery from "./internal/webhookDelivery.js"
 
 // ---------------------------------------------------------------------------------------------------------------
 // options
@@ -90,6 +94,11 @@ export interface Options {
    * suite. By default each emulator generates its own on first use.
    */
   readonly signingKey?: SigningKey | undefined
+  /**
+   * Endpoints to POST every webhook event to, signed with each one's secret; none by default (the events are then
+   * only recorded, see {@link Service.webhookEvents}).
+   */
+  readonly webhooks?: ReadonlyArray<Endpoint> | undefined
 }
 
 /**
@@ -119,6 +128,7 @@ export interface ResolvedOptions {
   readonly monthlyQuota: Option.Option<number>
   readonly impersonationOnPlan: boolean
   readonly signingKey: Option.Option<SigningKey>
+  readonly webhooks: ReadonlyArray<{ readonly url: string; readonly secret: Redacted.Redacted<string> }>
 }
 
 /**
@@ -404,6 +414,19 @@ export interface Service {
     sessionId: string,
     options?: SessionTokenOptions
   ) => Effect.Effect<string, SessionRejected>
+  /**
+   * Ends a live session as a sign-out does (Clerk's Frontend API, which the emulator does not serve): `ended`, and a
+   * `session.ended` webhook event.
+   *
+   * @since 0.1.0
+   */
+  readonly endSession: (id: string) => Effect.Effect<Session.Session, SessionRejected>
+  /**
+   * Removes a live session from its client: `removed`, and a `session.removed` webhook event.
+   *
+   * @since 0.1.0
+   */
+  readonly removeSession: (id: string) => Effect.Effect<Session.Session, SessionRejected>
   /** The requests seen per route. */
   readonly requestCounts: Effect.Effect<RequestCounts>
   /** The requests seen by one route. */
@@ -414,7 +437,31 @@ export interface Service {
   readonly pendingFaults: Effect.Effect<number>
   /** Drops the faults not yet used. */
   readonly clearFaults: Effect.Effect<void>
-  /** Forgets every token, session, count, fault and rate-limit window; the signing key stays. */
+  /**
+   * Every webhook event emitted, oldest first, with its delivery to each endpoint of the `webhooks` option (see
+   * `EmulatorWebhooks`). Events are recorded with no endpoint too. Reading notices the sessions that expired since
+   * the last request, as every request does.
+   *
+   * @example
+   * ```ts
+   * import { Emulator } from "@effect-clerk/test-kit"
+   * import { Effect } from "effect"
+   *
+   * const program = Effect.gen(function*() {
+   *   const emulator = yield* Emulator.make()
+   *   const session = yield* emulator.seedSession({ userId: "user_1", actor: { sub: "user_admin" } })
+   *   const [created] = yield* emulator.webhookEvents
+   *   return created?.event.type === "session.created" && created.event.data.id === session.id
+   * }).pipe(Effect.scoped)
+   * ```
+   *
+   * @since 0.1.0
+   */
+  readonly webhookEvents: Effect.Effect<ReadonlyArray<EmittedEvent>>
+  /**
+   * Forgets every token, session, count, fault, rate-limit window and webhook event; the signing key stays, and
+   * delivery ids are not reused.
+   */
   readonly reset: Effect.Effect<void>
 }
 
@@ -429,7 +476,8 @@ export class Emulator extends Context.Tag("@effect-clerk/test-kit/Emulator")<Emu
 const decodeExpiresInSeconds = Schema.decodeUnknownEither(SessionToken.ExpiresInSeconds)
 
 /**
- * Creates an emulator with empty state.
+ * Creates an emulator with empty state. Its background work (webhook deliveries, and the watch for session
+ * deadlines when there is a webhook endpoint) runs until the scope closes.
  *
  * @example
  * ```ts
@@ -439,20 +487,42 @@ const decodeExpiresInSeconds = Schema.decodeUnknownEither(SessionToken.ExpiresIn
  * const program = Effect.gen(function*() {
  *   const emulator = yield* Emulator.make({ monthlyQuota: 5 })
  *   yield* emulator.injectFault(Emulator.Fault.Status({ status: 503 }), { operation: "create" })
- * })
+ * }).pipe(Effect.scoped)
  * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConfigError> =>
+export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConfigError, Scope.Scope> =>
   Effect.gen(function*() {
-    const resolved = yield* Either.mapLeft(InternalOptions.resolve(options), (refused) =>
-      new EmulatorConfigError(refused))
+    const resolved = yield* Either.mapLeft(
+      InternalOptions.resolve(options),
+      (refused) => new EmulatorConfigError(refused)
+    )
     const state = yield* Ref.make(InternalState.initial)
+    const webhooks = {
+      instanceId: yield* InternalRandom.instanceId,
+      idPrefix: yield* InternalRandom.messageIdPrefix,
+      endpoints: resolved.webhooks.map((endpoint) => endpoint.url)
+    }
+    const delivery = yield* InternalWebhookDelivery.start(resolved.webhooks, state)
+    // Every transition is followed, atomically, by the webhook events the sessions' changes emit; they are handed to
+    // the delivery once the transition is done, which never waits for them to be sent.
     const run: InternalState.Run = (transition) =>
-      Effect.flatMap(InternalState.currentMillis, (now) =>
-        Ref.modify(state, (s) => transition(s, now)))
+      Effect.gen(function*() {
+        const now = yield* InternalState.currentMillis
+        const request = yield* InternalWebhookDelivery.currentRequest
+        const [result, emitted] = yield* Ref.modify(state, (s) => {
+          const [result, next] = transition(s, now)
+          const [emitted, log] = InternalWebhooks.observe(next.webhooks, next.sessions, now, { ...webhooks, request })
+          return [[result, emitted] as const, { ...next, webhooks: log }]
+        })
+        yield* delivery.emitted(emitted)
+        return result
+      })
+    // A transition that changes nothing: what time has ended since the last one is emitted.
+    const observe = run((s) => [undefined, s])
+    yield* delivery.watchDeadlines(observe)
     const read = <A>(f: (s: InternalState.State) => A): Effect.Effect<A> => Effect.map(Ref.get(state), f)
 
     const accept = (by: InternalTokens.AcceptBy): Effect.Effect<StoredToken, TicketRejected> =>
@@ -462,6 +532,11 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
         const accepted = yield* run((s, now) => InternalState.accept(s, now, { by, sessionId, clientId }))
         return yield* Either.mapLeft(accepted, (rejection) => new TicketRejected(rejection))
       })
+    const endSession = (id: string, status: "ended" | "removed") =>
+      Effect.flatMap(
+        run((s, now) => InternalState.endSession(s, now, id, status)),
+        Either.mapLeft((refused) => new SessionRejected(InternalSessions.rejection(refused)))
+      )
     const readAt = <A>(f: (s: InternalState.State, now: number) => A): Effect.Effect<A> =>
       run((s, now) => [f(s, now), s])
     const signingKey = yield* Effect.cached(
@@ -518,12 +593,15 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
           const signed = yield* InternalSessionTokenRoutes.signedToken(tokenDeps, sessionId, expiresInSeconds)
           return yield* Either.mapLeft(signed, (refused) => new SessionRejected(InternalSessions.rejection(refused)))
         }),
+      endSession: (id) => endSession(id, "ended"),
+      removeSession: (id) => endSession(id, "removed"),
       requestCounts: read((s) => s.counts),
       requestCount: (route) => read((s) => s.counts[route]),
       injectFault: (fault, faultOptions) => Ref.update(state, (s) => InternalState.injectFault(s, fault, faultOptions)),
       pendingFaults: read((s) => InternalFaults.pending(s.faults)),
       clearFaults: Ref.update(state, InternalState.clearFaults),
-      reset: Ref.set(state, InternalState.initial)
+      webhookEvents: Effect.zipRight(observe, read((s) => s.webhooks.events)),
+      reset: Ref.update(state, (s) => ({ ...InternalState.initial, webhooks: InternalWebhooks.reset(s.webhooks) }))
     })
   })
 
@@ -544,4 +622,4 @@ export const make = (options: Options = {}): Effect.Effect<Service, EmulatorConf
  * @category layers
  */
 export const layer = (options: Options = {}): Layer.Layer<Emulator, EmulatorConfigError> =>
-  Layer.effect(Emulator, make(options))
+  Layer.scoped(Emulator, make(options))

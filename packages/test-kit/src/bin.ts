@@ -10,6 +10,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
+import * as Redacted from "effect/Redacted"
 import { parseArgs } from "node:util"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorServer from "./EmulatorServer.js"
@@ -27,6 +28,8 @@ Options:
   --rate-window <s>      the rate-limit window in seconds (default 10)
   --quota <n>            tokens that may be created per month, then 422 impersonation_limit_exceeded
   --no-impersonation     emulate a plan without impersonation: creating a token answers 402
+  --webhook-url <url>    POST Clerk's session webhook events there, signed (repeatable, each with a --webhook-secret)
+  --webhook-secret <s>   the signing secret (whsec_…) of the --webhook-url in the same position
   -h, --help             show this help
 `
 
@@ -54,6 +57,8 @@ const parse = (): EmulatorServer.Options => {
         "rate-window": { type: "string" },
         quota: { type: "string" },
         "no-impersonation": { type: "boolean" },
+        "webhook-url": { type: "string", multiple: true },
+        "webhook-secret": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" }
       },
       strict: true,
@@ -72,6 +77,12 @@ const parse = (): EmulatorServer.Options => {
   const interval = wholeNumber("rate-window", values["rate-window"], 1)
   const quota = wholeNumber("quota", values.quota, 0)
   if (values.host !== undefined && values.host.trim() === "") fail("--host must not be empty")
+  // Paired in order: the n-th secret signs for the n-th URL.
+  const urls = values["webhook-url"] ?? []
+  const secrets = values["webhook-secret"] ?? []
+  if (urls.length !== secrets.length) {
+    fail(`each --webhook-url needs a --webhook-secret: got ${urls.length} URLs and ${secrets.length} secrets`)
+  }
   return {
     port: port ?? 0,
     host: values.host,
@@ -81,7 +92,8 @@ const parse = (): EmulatorServer.Options => {
       ? undefined
       : { limit, interval: interval === undefined ? undefined : Duration.seconds(interval) },
     monthlyQuota: quota,
-    impersonationOnPlan: values["no-impersonation"] !== true
+    impersonationOnPlan: values["no-impersonation"] !== true,
+    webhooks: urls.map((url, i) => ({ url, secret: Redacted.make(secrets[i]!) }))
   }
 }
 
@@ -91,7 +103,8 @@ const program = Effect.gen(function*() {
   return yield* Effect.never
 }).pipe(
   Effect.scoped,
-  // A value the emulator refuses (--secret-key, --base-url) is a bad flag like any other.
+  // A value the emulator refuses (--secret-key, --base-url, --webhook-url, --webhook-secret) is a bad flag like any
+  // other.
   Effect.catchTag("EmulatorConfigError", (error) => Effect.sync(() => fail(error.message)))
 )
 

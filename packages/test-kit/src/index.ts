@@ -33,6 +33,11 @@ export * as EmulatorServer from "./EmulatorServer.js"
 /**
  * @since 0.1.0
  */
+export * as EmulatorWebhooks from "./EmulatorWebhooks.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Fixtures from "./Fixtures.js"
 
 /**

@@ -145,7 +145,7 @@ describe("the signing key", () => {
 })
 
 describe("Emulator: the signing key, the key set and sessionToken", () => {
-  it.effect("one key for the emulator's life: the same kid before and after reset", () =>
+  it.scoped("one key for the emulator's life: the same kid before and after reset", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make()
       const first = yield* emulator.jwks
@@ -155,7 +155,7 @@ describe("Emulator: the signing key, the key set and sessionToken", () => {
       expect(first.keys[0]?.kid).toBe((yield* emulator.signingKey).kid)
     }))
 
-  it.effect("a key given in the options is the one used, and refused when it is not a key pair", () =>
+  it.scoped("a key given in the options is the one used, and refused when it is not a key pair", () =>
     Effect.gen(function*() {
       const key = yield* sharedKey
       const emulator = yield* Emulator.make({ signingKey: key })
@@ -165,7 +165,7 @@ describe("Emulator: the signing key, the key set and sessionToken", () => {
       expect(refused).toMatchObject({ _tag: "EmulatorConfigError", option: "signingKey" })
     }))
 
-  it.effect("sessionToken signs the claims of the session at the Clock's now, with the lifetime asked", () =>
+  it.scoped("sessionToken signs the claims of the session at the Clock's now, with the lifetime asked", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(may12)
       const key = yield* sharedKey
@@ -190,7 +190,7 @@ describe("Emulator: the signing key, the key set and sessionToken", () => {
       expect(open(yield* emulator.sessionToken(seeded.id), key.publicKey).claims["exp"]).toBe(may12Seconds + 150)
     }))
 
-  it.effect("sessionToken refuses an unknown or revoked session and a lifetime outside 30..315360000", () =>
+  it.scoped("sessionToken refuses an unknown or revoked session and a lifetime outside 30..315360000", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.make({ signingKey: yield* sharedKey })
       const revoked = yield* emulator.seedSession({ userId: "user_target", status: "revoked" })

@@ -17,7 +17,7 @@ const createInput = (n: number, monthlyQuota: Option.Option<number> = Option.non
 })
 
 describe("the initial state", () => {
-  it("has no tokens, no sessions, no usage, no window, no faults, and every route counted 0", () => {
+  it("has no tokens, no sessions, no usage, no window, no faults, no webhook event, and every route counted 0", () => {
     expect(State.initial).toEqual({
       tokens: [],
       sessions: [],
@@ -35,7 +35,8 @@ describe("the initial state", () => {
         accept: 0,
         wellKnownJwks: 0,
         unmatched: 0
-      }
+      },
+      webhooks: { reported: new Map(), events: [], sequence: 0 }
     })
   })
 })

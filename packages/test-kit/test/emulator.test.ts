@@ -390,7 +390,7 @@ describe("rate limit", () => {
       expect(yield* emulator.requestCount("create")).toBe(3)
     }).pipe(withClerk({ emulator: { rateLimit: { limit: 1 } }, client: { maxRetries: 1 } })))
 
-  it.effect("limit and interval set the window: the request past the limit is answered 429 until it ends", () =>
+  it.scoped("limit and interval set the window: the request past the limit is answered 429 until it ends", () =>
     Effect.gen(function*() {
       const twoPerWindow = yield* Emulator.make({ rateLimit: { limit: 2, interval: "30 seconds" } })
       expect(twoPerWindow.options.rateLimit).toEqual(Option.some({ limit: 2, interval: Duration.seconds(30) }))
@@ -424,7 +424,7 @@ describe("inspection and control", () => {
       expect((yield* createToken()).status).toBe("pending")
     }).pipe(withClerk({ client: { maxRetries: 0 } })))
 
-  it.effect("refuses invalid options with EmulatorConfigError", () =>
+  it.scoped("refuses invalid options with EmulatorConfigError", () =>
     Effect.gen(function*() {
       const publishable = yield* Effect.flip(Emulator.make({ secretKey: "pk_test_abc" }))
       expect(publishable.option).toBe("secretKey")

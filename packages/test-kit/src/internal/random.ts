@@ -24,11 +24,17 @@ export const actorTokenId: Effect.Effect<string> = clerkId("act")
 /** @internal A session id: `sess_` and 27 base62 characters. */
 export const sessionId: Effect.Effect<string> = clerkId("sess")
 
+/**
+ * @internal An instance id, `ins_` and 27 base62 characters like Clerk's: the `instance_id` of an emulator's webhook
+ * events, and the default `kid` of a signing key.
+ */
+export const instanceId: Effect.Effect<string> = clerkId("ins")
+
+/** @internal The first 19 characters of an emulator's webhook delivery ids (`msg_…`), the rest a sequence number. */
+export const messageIdPrefix: Effect.Effect<string> = randomString(base62, 19)
+
 /** @internal A client id (the browser a session lives in): `client_` and 27 base62 characters. */
 export const clientId: Effect.Effect<string> = clerkId("client")
 
 /** @internal An opaque, URL-safe sign-in ticket. */
 export const ticket: Effect.Effect<string> = randomString(base62, 64)
-
-/** @internal An instance id, the `kid` of its signing key: `ins_` and 27 base62 characters, like Clerk's. */
-export const instanceId: Effect.Effect<string> = clerkId("ins")

@@ -68,6 +68,30 @@ const RateLimit = Schema.Struct({
   interval: Schema.optional(Interval("interval"))
 })
 
+// `whsec_` then standard base64 of at least one byte; the message never repeats the value.
+const WebhookSecret = Schema.String.pipe(
+  Schema.filter((secret) =>
+    /^whsec_(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$/.test(secret) ||
+    "a webhook secret must be \"whsec_\" followed by base64"
+  )
+)
+
+const WebhookUrl = Schema.transformOrFail(Schema.Union(Schema.String, Schema.instanceOf(URL)), Schema.String, {
+  strict: true,
+  decode: (input, _, ast) => {
+    const url = URL.canParse(String(input)) ? new URL(String(input)) : undefined
+    return url !== undefined && (url.protocol === "http:" || url.protocol === "https:")
+      ? ParseResult.succeed(url.href)
+      : ParseResult.fail(new ParseResult.Type(ast, input, "a webhook url must be an absolute http(s) URL"))
+  },
+  encode: ParseResult.succeed
+})
+
+const Webhook = Schema.Struct({
+  url: WebhookUrl,
+  secret: Schema.Union(WebhookSecret, Schema.RedactedFromSelf(WebhookSecret))
+})
+
 const OptionsSchema = Schema.Struct({
   secretKey: Schema.optionalWith(Schema.Union(SecretKey, Schema.RedactedFromSelf(SecretKey)), {
     default: () => defaultSecretKey
@@ -80,7 +104,8 @@ const OptionsSchema = Schema.Struct({
     Schema.declare(isSigningKey, {
       message: () => "signingKey must be { kid, privateKey, publicKey }: an RSA key pair of node:crypto KeyObjects"
     })
-  )
+  ),
+  webhooks: Schema.optionalWith(Schema.Array(Webhook), { default: () => [] })
 })
 
 const decodeOptions = Schema.decodeUnknownEither(OptionsSchema)
@@ -108,6 +133,10 @@ export const resolve = (options: Options): Either.Either<ResolvedOptions, Refuse
       })),
       monthlyQuota: Option.fromNullable(decoded.monthlyQuota),
       impersonationOnPlan: decoded.impersonationOnPlan,
-      signingKey: Option.fromNullable(decoded.signingKey)
+      signingKey: Option.fromNullable(decoded.signingKey),
+      webhooks: decoded.webhooks.map(({ secret, url }) => ({
+        url,
+        secret: Redacted.isRedacted(secret) ? secret : Redacted.make(secret)
+      }))
     }))
   )

@@ -39,22 +39,28 @@ const later = (start: number, millis: number): number => Math.min(start + millis
 
 const isLive = (status: Session.SessionStatus): boolean => status === "active" || status === "pending"
 
+// The instants at which a live session stops being live, and the status each gives.
+const deadlines = (session: Session.Session): ReadonlyArray<readonly [number, Session.SessionStatus]> => [
+  [session.expireAt, "expired"],
+  ...(session.actor !== null ? [[session.lastActiveAt + inactivityTimeoutMillis, "expired"] as const] : []),
+  [session.abandonAt, "abandoned"]
+]
+
 /**
  * @internal The session as it stands at `now`: a live session past one of its deadlines has the status that deadline
  * gives, and `updated_at` the instant it was reached.
  */
 export const at = (session: Session.Session, now: number): Session.Session => {
   if (!isLive(session.status)) return session
-  const deadlines: ReadonlyArray<readonly [number, Session.SessionStatus]> = [
-    [session.expireAt, "expired"],
-    ...(session.actor !== null ? [[session.lastActiveAt + inactivityTimeoutMillis, "expired"] as const] : []),
-    [session.abandonAt, "abandoned"]
-  ]
-  const reached = deadlines.filter(([time]) => now >= time).sort(([a], [b]) => a - b)[0]
+  const reached = deadlines(session).filter(([time]) => now >= time).sort(([a], [b]) => a - b)[0]
   if (reached === undefined) return session
   const [time, status] = reached
   return new Session.Session({ ...session, status, updatedAt: Math.max(session.updatedAt, time) })
 }
+
+/** @internal The instant a session given a live status stops being live: the earliest of its deadlines. */
+export const deadline = (session: Session.Session): Option.Option<number> =>
+  isLive(session.status) ? Option.some(Math.min(...deadlines(session).map(([time]) => time))) : Option.none()
 
 /** @internal What `start` needs besides the clock: the accepted token and the random ids. */
 export interface StartInput {
@@ -186,6 +192,18 @@ export const revoke = (
   id: string
 ): readonly [Either.Either<Session.Session, Refused>, Sessions] =>
   update(sessions, now, id, isLive, (s) => new Session.Session({ ...s, status: "revoked", updatedAt: now }))
+
+/**
+ * @internal A live session ends as Clerk's Frontend API ends one: `ended` (signed out) or `removed` (removed from its
+ * client); any other is refused.
+ */
+export const end = (
+  sessions: Sessions,
+  now: number,
+  id: string,
+  status: "ended" | "removed"
+): readonly [Either.Either<Session.Session, Refused>, Sessions] =>
+  update(sessions, now, id, isLive, (s) => new Session.Session({ ...s, status, updatedAt: now }))
 
 /** @internal Activity on an `active` session: `last_active_at` = `now`, which restarts the inactivity timeout. */
 export const touch = (

@@ -1,7 +1,8 @@
 /**
  * The emulator's state, one record of slices, each with its own module and transitions: the tokens (`tokens.ts`),
  * the sessions (`sessions.ts`), the monthly quota (`quota.ts`), the rate-limit window (`rateWindow.ts`), the fault
- * queue (`faults.ts`) and the request counts. The transitions here are the ones the emulator runs,
+ * queue (`faults.ts`), the request counts and the webhook log (`webhooks.ts`, which `Emulator.make` updates after
+ * every transition). The transitions here are the ones the emulator runs,
  * `(state, now, input) => [result, state]`, each composed from the slices'; they are pure: `Emulator.make` holds the
  * state in one `Ref` and runs them atomically.
  *
@@ -20,6 +21,7 @@ import * as Quota from "./quota.js"
 import * as RateWindow from "./rateWindow.js"
 import * as Sessions from "./sessions.js"
 import * as Tokens from "./tokens.js"
+import * as Webhooks from "./webhooks.js"
 
 /** @internal */
 export interface State {
@@ -29,6 +31,7 @@ export interface State {
   readonly rateWindow: RateWindow.RateWindow
   readonly faults: Faults.FaultQueue
   readonly counts: RequestCounts
+  readonly webhooks: Webhooks.Log
 }
 
 /** @internal The state of a new emulator, and of one after `reset`. */
@@ -49,7 +52,8 @@ export const initial: State = {
     accept: 0,
     wellKnownJwks: 0,
     unmatched: 0
-  }
+  },
+  webhooks: Webhooks.empty
 }
 
 /**
@@ -172,6 +176,15 @@ export const revokeSession = (
   id: string
 ): readonly [Either.Either<Session.Session, Sessions.Refused>, State] =>
   onSessions(state, Sessions.revoke(state.sessions, now, id))
+
+/** @internal Ends a live session: signed out or removed from its client (see `Sessions.end`). */
+export const endSession = (
+  state: State,
+  now: number,
+  id: string,
+  status: "ended" | "removed"
+): readonly [Either.Either<Session.Session, Sessions.Refused>, State] =>
+  onSessions(state, Sessions.end(state.sessions, now, id, status))
 
 /** @internal Activity on an active session (see `Sessions.touch`). */
 export const touchSession = (
