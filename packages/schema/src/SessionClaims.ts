@@ -28,7 +28,10 @@ export const SessionClaimStatus = Schema.Literal("active", "pending").annotation
  */
 export type SessionClaimStatus = typeof SessionClaimStatus.Type
 
-const NumericDate = Schema.Number.pipe(Schema.finite()).annotations({ description: "seconds since the epoch" })
+// Bounded to the range a `Date` holds (±8.64e15 ms), so every decoded time is a valid `DateTime`.
+const NumericDate = Schema.Number.pipe(Schema.finite(), Schema.between(-8.64e12, 8.64e12)).annotations({
+  description: "seconds since the epoch"
+})
 
 /**
  * The payload of a session token as signed: Clerk's claim names, the ones this package reads checked, every other
