@@ -189,7 +189,7 @@ export declare namespace Options {
 
   /**
    * The instance's secret key: its keys are fetched from the Backend API (`GET {apiUrl}/v1/jwks`) through the
-   * `HttpClient` in context, cached, and fetched again when a token names an unknown `kid` — at most once per 30
+   * `HttpClient` in context, cached, and fetched again when a token names an unknown `kid` — at most once per 5
    * seconds, one fetch shared by every caller. Cached keys are refreshed after 5 minutes, in the background.
    *
    * @since 0.1.0

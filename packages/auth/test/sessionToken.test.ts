@@ -109,8 +109,14 @@ const adversarial: ReadonlyArray<readonly [string, () => string, SessionToken.Re
     "token-invalid"
   ],
   [
+    // Parsed well within the bound, then refused by its signature.
     "a header JSON bomb",
     () => `${base64url(headerBomb(5000))}.${base64url(validClaims())}.${base64url("sig")}`,
+    "token-invalid-signature"
+  ],
+  [
+    "an unclosed header JSON bomb",
+    () => `${base64url(`{"alg":"RS256","x":${"[".repeat(12_000)}`)}.${base64url({})}.`,
     "token-invalid"
   ],
   [
