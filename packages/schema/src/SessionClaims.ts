@@ -85,16 +85,15 @@ export interface SessionClaims {
   readonly claims: Payload
 }
 
-const Decoded = Schema.Struct({
-  userId: Schema.String,
-  sessionId: Schema.String,
-  actor: Schema.OptionFromSelf(Schema.typeSchema(ActClaim)),
-  orgId: Schema.OptionFromSelf(Schema.String),
-  status: SessionClaimStatus,
-  issuedAt: Schema.DateTimeUtcFromSelf,
-  expiresAt: Schema.DateTimeUtcFromSelf,
-  claims: Schema.typeSchema(Payload)
-})
+// The decoded side is built here from a payload `Payload` just checked: a declaration checks its shape without
+// walking the payload a second time (verification decodes one payload per request).
+const Decoded = Schema.declare(
+  (u: unknown): u is SessionClaims =>
+    typeof u === "object" && u !== null && "userId" in u && "sessionId" in u && "claims" in u &&
+    typeof u.userId === "string" && typeof u.sessionId === "string" && typeof u.claims === "object" &&
+    u.claims !== null,
+  { identifier: "SessionClaimsDecoded" }
+)
 
 const fromSeconds = (seconds: number): DateTime.Utc => DateTime.unsafeMake(seconds * 1000)
 

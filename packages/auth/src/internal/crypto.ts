@@ -9,6 +9,8 @@ import type * as NodeCrypto from "node:crypto"
 export interface SignedParts {
   readonly header: string
   readonly payload: string
+  /** `header.payload`, as signed. */
+  readonly signingInput: string
   readonly signature: Uint8Array
 }
 
@@ -71,7 +73,7 @@ const nodeEngine = (crypto: typeof NodeCrypto): Engine => {
       try {
         return crypto.verify(
           "RSA-SHA256",
-          Buffer.from(`${parts.header}.${parts.payload}`, "latin1"),
+          Buffer.from(parts.signingInput, "latin1"),
           key as NodeCrypto.KeyObject,
           parts.signature
         )

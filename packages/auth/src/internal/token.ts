@@ -79,7 +79,15 @@ export const parse = (token: string, engine: Engine): Parsed | Refusal => {
   if (kid !== undefined && typeof kid !== "string") {
     return new Refusal("token-invalid", "The session token's key id (kid) is not a string")
   }
-  return { header, payload, signature: engine.decode(signature), kid, typ: decoded["typ"], cat: decoded["cat"] }
+  return {
+    header,
+    payload,
+    signingInput: token.slice(0, second),
+    signature: engine.decode(signature),
+    kid,
+    typ: decoded["typ"],
+    cat: decoded["cat"]
+  }
 }
 
 /**
