@@ -10,7 +10,9 @@ const verifyAt = (
   millis: number,
   signed: string,
   options: Partial<SessionToken.CommonOptions> = {}
-): Effect.Effect<Exit.Exit<SessionClaims.SessionClaims, SessionToken.SessionTokenError>> =>
+): Effect.Effect<
+  Exit.Exit<SessionClaims.SessionClaims, SessionToken.SessionTokenError | SessionToken.SessionTokenConfigError>
+> =>
   Effect.gen(function*() {
     yield* TestClock.setTime(millis)
     return yield* SessionToken.verify(signed).pipe(
@@ -19,8 +21,13 @@ const verifyAt = (
     )
   })
 
-const reason = (exit: Exit.Exit<unknown, SessionToken.SessionTokenError>): string =>
-  Exit.isSuccess(exit) ? "ok" : Option.getOrThrow(Cause.failureOption(exit.cause)).reason
+const reason = (
+  exit: Exit.Exit<unknown, SessionToken.SessionTokenError | SessionToken.SessionTokenConfigError>
+): string =>
+  Exit.isSuccess(exit) ? "ok" : Option.match(Cause.failureOption(exit.cause), {
+    onNone: () => Cause.pretty(exit.cause),
+    onSome: (error) => error._tag === "SessionTokenError" ? error.reason : error.option
+  })
 
 const skew = FastCheck.integer({ min: 0, max: 60_000 })
 // Milliseconds around a boundary, the boundary itself included.

@@ -2,7 +2,7 @@ import { SessionToken } from "@effect-clerk/auth"
 import { Observe } from "@effect-clerk/test-kit"
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Fiber, Layer, Option, Redacted, TestClock } from "effect"
+import { Cause, type Duration, Effect, Exit, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import { atNow, makeKey, signWith, type TestKey, token, validClaims } from "./utils/tokens.js"
 
 const key = makeKey("ins_key_1")
@@ -17,7 +17,7 @@ type Answer =
   | { readonly _tag: "Defect" }
 
 /** A fake Backend API behind an `HttpClient` layer: answers `GET /v1/jwks` as scripted and records each request. */
-const fakeApi = (initial: Answer, options: { readonly delay?: string } = {}) => {
+const fakeApi = (initial: Answer, options: { readonly delay?: Duration.DurationInput } = {}) => {
   let answer = initial
   const requests: Array<{ readonly url: string; readonly method: string; readonly headers: Record<string, string> }> =
     []
@@ -53,11 +53,13 @@ const fakeApi = (initial: Answer, options: { readonly delay?: string } = {}) => 
   }
 }
 
-const reasonOf = (exit: Exit.Exit<unknown, SessionToken.SessionTokenError>): string => {
+const reasonOf = (
+  exit: Exit.Exit<unknown, SessionToken.SessionTokenError | SessionToken.SessionTokenConfigError>
+): string => {
   if (Exit.isSuccess(exit)) return assert.fail("expected a refusal, got claims")
   const failure = Cause.failureOption(exit.cause)
   if (Option.isNone(failure)) return assert.fail(`expected a typed failure, got ${Cause.pretty(exit.cause)}`)
-  return failure.value.reason
+  return failure.value._tag === "SessionTokenError" ? failure.value.reason : `config: ${failure.value.option}`
 }
 
 const keys = (...list: ReadonlyArray<TestKey>): Answer => ({ _tag: "Keys", keys: list })
