@@ -87,11 +87,11 @@ export const fixed = (keys: KeySet): KeyStore => ({
 })
 
 /** How long fetched keys are used before they are fetched again in the background (Clerk's SDK uses 5 minutes). */
-export const cacheTtl = Duration.minutes(5)
+const cacheTtl = Duration.minutes(5)
 /** The least time between two fetches, whatever asks for them: unknown `kid`s, failures, expired keys. */
-export const refetchCooldown = Duration.seconds(5)
+const refetchCooldown = Duration.seconds(5)
 /** How long one fetch of the keys may take. */
-export const fetchTimeout = Duration.seconds(10)
+const fetchTimeout = Duration.seconds(10)
 
 const remoteFailed = (): SessionTokenError =>
   new SessionTokenError({ reason: "jwk-remote-failed-to-load", message: "The instance's keys could not be loaded" })

@@ -7,9 +7,9 @@ import { SessionTokenConfigError } from "../SessionToken.js"
 import type { Rules } from "./token.js"
 
 /** Clerk's Backend API, where `GET /v1/jwks` answers the instance's keys. */
-export const defaultApiUrl = "https://api.clerk.com"
+const defaultApiUrl = "https://api.clerk.com"
 
-export const defaultClockSkew = Duration.seconds(5)
+const defaultClockSkew = Duration.seconds(5)
 
 export type Source =
   | { readonly _tag: "JwtKey"; readonly pem: string }
@@ -35,7 +35,7 @@ const pemFooter = "-----END PUBLIC KEY-----"
  * The PEM public key in the forms it is pasted into environments: with its line breaks, on one line, or with the
  * breaks written as `\n`. The body is re-wrapped into a canonical SPKI PEM.
  */
-export const normalizePem = (value: string): string | undefined => {
+const normalizePem = (value: string): string | undefined => {
   const body = value.replace(/\\n/g, "").replace(pemHeader, "").replace(pemFooter, "").replace(/\s+/g, "")
   if (body.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return undefined
   const lines = body.match(/.{1,64}/g) ?? []
@@ -47,7 +47,7 @@ const hostPattern = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?$/
 /**
  * The Frontend API URL a publishable key names: `pk_test_` or `pk_live_`, then base64 of `<host>$`.
  */
-export const issuerOfPublishableKey = (publishableKey: string): string | undefined => {
+const issuerOfPublishableKey = (publishableKey: string): string | undefined => {
   const match = /^pk_(?:test|live)_([A-Za-z0-9+/=_-]+)$/.exec(publishableKey)
   if (match === null) return undefined
   let decoded: string

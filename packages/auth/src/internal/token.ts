@@ -19,10 +19,10 @@ export const isRefusal = (u: unknown): u is Refusal => u instanceof Refusal
  * The longest token looked at. Clerk's session tokens are a few hundred bytes to a few KiB (they travel in a cookie,
  * which browsers cap at 4 KiB); anything longer is refused before any decoding.
  */
-export const maxTokenLength = 16 * 1024
+const maxTokenLength = 16 * 1024
 
 /** Clerk's `cat` header value of a session token; any other value is another kind of token. */
-export const sessionTokenCategory = "cl_B7d4PD111AAA"
+const sessionTokenCategory = "cl_B7d4PD111AAA"
 
 // Three base64url segments, the signature possibly empty (as in `alg: none`, refused by its algorithm); the character
 // classes exclude ".", so the match is linear in the length.
