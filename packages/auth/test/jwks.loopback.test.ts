@@ -34,7 +34,10 @@ const jwksServer = Effect.acquireRelease(
       resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, requests, server }))
     })
   }),
-  ({ server }) => Effect.async<void>((resume) => server.close(() => resume(Effect.void)))
+  ({ server }) =>
+    Effect.async<void>((resume) => {
+      server.close(() => resume(Effect.void))
+    })
 )
 
 describe("the secretKey source on loopback", () => {
