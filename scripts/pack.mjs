@@ -7,7 +7,7 @@ import { join } from "node:path"
 export const root = new URL("..", import.meta.url).pathname
 
 /** The published packages, dependencies first. */
-export const packages = ["schema", "client", "test-kit", "cli"]
+export const packages = ["schema", "client", "test-kit", "cli", "auth"]
 
 /** Runs a command to completion, stdin closed, stdout returned, stderr passed through. */
 export const run = (cmd, args, cwd = root) =>

@@ -16,7 +16,7 @@ const encodeParams = Schema.encodeUnknown(ActorToken.CreateActorTokenParams)
 const decodeToken = HttpClientResponse.schemaBodyJson(ActorToken.ActorToken)
 
 /** Encode, send, check the status: the floor up to the body read. */
-export const floorResponse = (
+const floorResponse = (
   apiUrl: string,
   secretKey: string,
   params: unknown

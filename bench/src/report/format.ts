@@ -12,7 +12,7 @@ export const signedKb = (bytes: number): string => `${bytes >= 0 ? "+" : "−"}$
 export const mb = (value: number): string => value.toFixed(1)
 export const signed = (value: number, digits = 0): string =>
   Number.isFinite(value) ? `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(digits)}` : "–"
-export const median = (values: ReadonlyArray<number>): number => {
+const median = (values: ReadonlyArray<number>): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN
 }

@@ -6,7 +6,7 @@ import type { RssResult } from "../rss.js"
 import type { ServerStats } from "../server.js"
 import type { StubTask } from "../stub.js"
 
-export interface Environment {
+interface Environment {
   readonly date: string
   readonly node: string
   readonly cpu: string

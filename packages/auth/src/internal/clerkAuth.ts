@@ -19,7 +19,7 @@ const bearerPattern = /^Bearer\s+(\S.*?)\s*$/i
  *
  * @internal
  */
-export const bearerToken = (request: HttpServerRequest.HttpServerRequest): Option.Option<Redacted.Redacted<string>> =>
+const bearerToken = (request: HttpServerRequest.HttpServerRequest): Option.Option<Redacted.Redacted<string>> =>
   Option.map(Option.fromNullable(bearerPattern.exec(request.headers["authorization"] ?? "")?.[1]), Redacted.make)
 
 /**
@@ -27,7 +27,7 @@ export const bearerToken = (request: HttpServerRequest.HttpServerRequest): Optio
  *
  * @internal
  */
-export const cookieToken = (request: HttpServerRequest.HttpServerRequest): Option.Option<Redacted.Redacted<string>> => {
+const cookieToken = (request: HttpServerRequest.HttpServerRequest): Option.Option<Redacted.Redacted<string>> => {
   const value = request.cookies[sessionCookie]
   return value === undefined || value === "" ? Option.none() : Option.some(Redacted.make(value))
 }

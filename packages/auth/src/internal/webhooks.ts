@@ -90,7 +90,7 @@ const signatureLength = 32
  * The `svix-*` headers, else the `webhook-*` ones: all three from one family, since a signature covers the id and
  * timestamp sent beside it. Only `v1` entries that are base64 of 32 bytes are kept; other versions are ignored.
  */
-export const readHeaders = (headers: HeadersInput): Either.Either<SignatureHeaders, Failure> => {
+const readHeaders = (headers: HeadersInput): Either.Either<SignatureHeaders, Failure> => {
   const get = headerGetter(headers)
   let found: { id: string; timestamp: string; signature: string } | undefined
   for (const family of families) {
