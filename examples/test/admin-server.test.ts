@@ -67,7 +67,9 @@ const withAdminApi = <A, E>(
     yield* Effect.addFinalizer(() => Effect.promise(dispose))
     const send: Send = (method, path, init) =>
       Effect.promise(() =>
-        handler(new Request(`http://admin.test${path}`, { method, headers: init?.headers, body: init?.body }))
+        handler(
+          new Request(`http://admin.test${path}`, { method, headers: init?.headers ?? {}, body: init?.body ?? null })
+        )
       )
     const call = (method: string, path: string, body?: unknown, staff = "user_staff_7") =>
       send(method, path, {
