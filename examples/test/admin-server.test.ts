@@ -4,7 +4,9 @@ import { Emulator, Observe, TestClerk } from "@effect-clerk/test-kit"
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Option, Redacted } from "effect"
+import { Context, Effect, Layer, Option, Redacted, Schedule } from "effect"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { AdminApi } from "../admin-server/Api.js"
 import { ApplicationLive } from "../admin-server/Application.js"
 import * as AuditLog from "../admin-server/AuditLog.js"
@@ -39,13 +41,15 @@ const withAdminApi = <A, E>(
   test: (
     call: (method: string, path: string, body?: unknown, staff?: string) => Effect.Effect<Response>,
     services: Context.Context<Services>,
-    send: Send
-  ) => Effect.Effect<A, E, Services>
+    send: Send,
+    handler: (request: Request) => Promise<Response>
+  ) => Effect.Effect<A, E, Services>,
+  emulatorOptions?: Emulator.Options
 ) =>
   Effect.gen(function*() {
     const services = yield* Layer.build(
       Layer.mergeAll(
-        TestClerk.layer(),
+        TestClerk.layer({ emulator: emulatorOptions }),
         AuditLog.layerMemory,
         IssuedTokens.layerMemory,
         ImpersonationTrail.layerMemory,
@@ -83,7 +87,7 @@ const withAdminApi = <A, E>(
       ImpersonationTrail.ImpersonationTrail,
       Observe.Captured
     )(services)
-    return yield* test(call, picked, send).pipe(Effect.provide(picked))
+    return yield* test(call, picked, send, handler).pipe(Effect.provide(picked))
   }).pipe(Effect.scoped)
 
 const json = (response: Response) => Effect.promise(() => response.json() as Promise<unknown>)
@@ -115,6 +119,37 @@ const deliver = (send: Send, from: number, secret: string = signingSecret) =>
         return response.status
       }))
   })
+
+/**
+ * A loopback endpoint for the emulator's real webhook deliveries, listening before the app exists (the emulator needs
+ * its url when it is built): each request is handed to the app once `serve` has given it.
+ */
+const webhookReceiver = Effect.gen(function*() {
+  let app: ((request: Request) => Promise<Response>) | undefined
+  const server = createServer((req, res) => {
+    const chunks: Array<Buffer> = []
+    req.on("data", (chunk: Buffer) => chunks.push(chunk))
+    req.on("end", () => {
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value)
+      const answer = app === undefined
+        ? Promise.resolve(new Response(null, { status: 503 }))
+        : app(new Request(`http://127.0.0.1${req.url}`, { method: req.method!, headers, body: Buffer.concat(chunks) }))
+      void answer.then((response) => res.writeHead(response.status).end())
+    })
+  })
+  yield* Effect.acquireRelease(
+    Effect.async<void>((resume) => void server.listen(0, "127.0.0.1", () => resume(Effect.void))),
+    () => Effect.async<void>((resume) => void server.close(() => resume(Effect.void)))
+  )
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/clerk`,
+    serve: (handler: (request: Request) => Promise<Response>) => {
+      app = handler
+    }
+  }
+})
 
 const auditRecords = (send: Send) =>
   Effect.flatMap(send("GET", "/audit", { headers: { "x-staff-id": "user_staff_7" } }), json) as Effect.Effect<
@@ -345,4 +380,48 @@ describe("admin-server: the audit trail of impersonations", () => {
         expect(yield* auditRecords(send)).toHaveLength(1)
       })
     ))
+})
+
+describe("admin-server: the audit trail over the emulator's real deliveries", () => {
+  it.live(
+    "the emulator POSTs the signed events to /webhooks/clerk; the trail shows the start, then the end",
+    () =>
+      Effect.gen(function*() {
+        const receiver = yield* webhookReceiver
+        yield* withAdminApi(
+          (call, _services, send, handler) =>
+            Effect.gen(function*() {
+              receiver.serve(handler)
+              // Deliveries run in the emulator's own fibers, after the request that caused them: wait for them, bounded.
+              const awaitRecords = (count: number) =>
+                auditRecords(send).pipe(
+                  Effect.filterOrFail((records) => records.length >= count, () => "not yet delivered"),
+                  Effect.retry(Schedule.intersect(Schedule.spaced("50 millis"), Schedule.recurs(200)))
+                )
+              const { actorTokenId, session } = yield* impersonate(call, "user_target_10")
+              const [started] = yield* awaitRecords(1)
+              expect(started!.record).toMatchObject({
+                _tag: "ImpersonationStarted",
+                actor: { sub: "user_staff_7" },
+                userId: "user_target_10",
+                sessionId: session.id
+              })
+
+              yield* call("DELETE", `/impersonations/${actorTokenId}`)
+              const records = yield* awaitRecords(2)
+              expect(records.map((r) => r.record)).toMatchObject([
+                { _tag: "ImpersonationStarted" },
+                { _tag: "ImpersonationEnded", sessionId: session.id, reason: "revoked" }
+              ])
+              const emitted = yield* (yield* Emulator.Emulator).webhookEvents
+              expect(emitted.flatMap((event) => event.deliveries.map((delivery) => delivery.outcome))).toEqual([
+                "delivered",
+                "delivered"
+              ])
+            }),
+          { webhooks: [{ url: receiver.url, secret: signingSecret }] }
+        )
+      }).pipe(Effect.scoped),
+    { timeout: 30_000 }
+  )
 })
