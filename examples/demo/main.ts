@@ -3,9 +3,12 @@
  *
  * With no `CLERK_SECRET_KEY`, it starts the Clerk emulator on 127.0.0.1 (no account needed) and runs every step. With
  * `CLERK_SECRET_KEY` (and `DEMO_USER_ID` / `DEMO_ACTOR_ID`, ids of two users of that Clerk instance) it runs the
- * steps that real Clerk can run: create, revoke, and the typed error of revoking twice.
+ * steps that real Clerk can run: create, revoke, and the typed error of revoking twice. The steps of the application's
+ * side (the session token, the refusal, the webhook events) need an accepted impersonation, which only the emulator
+ * gives without a browser: they run against the emulator only.
  */
-import { ActorTokens, ClerkClient, Impersonations } from "@effect-clerk/client"
+import { ClerkAuth, SessionToken, Webhooks } from "@effect-clerk/auth"
+import { ActorTokens, ClerkClient, Impersonations, Sessions } from "@effect-clerk/client"
 import type { ActorToken } from "@effect-clerk/schema"
 import { Emulator, EmulatorServer } from "@effect-clerk/test-kit"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -14,6 +17,8 @@ import * as Config from "effect/Config"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 
@@ -65,13 +70,53 @@ const emulatorFlow = Effect.gen(function*() {
     yield* show("session", `${session.id} ${session.status}, actor ${JSON.stringify(session.actor)}`)
   }
 
-  yield* step(5, "Impersonations.end ends it (the \"stop impersonating\" button), in one call")
+  yield* step(5, "The application verifies the session's token: who is signed in, who acts for them")
+  const [session] = active
+  if (session !== undefined) {
+    // What the impersonated browser sends on every request, minted here through the Backend API.
+    const jwt = yield* Sessions.createToken(session.id)
+    // The emulator's keys, fetched from its /v1/jwks with the secret key; its issuer is its own URL.
+    const claims = yield* SessionToken.verify(Redacted.value(jwt)).pipe(
+      Effect.provide(
+        SessionToken.layer({ secretKey: Emulator.defaultSecretKey, apiUrl: server.url, issuer: server.url }).pipe(
+          Layer.provide(NodeHttpClient.layerUndici)
+        )
+      )
+    )
+    yield* show("user", `${claims.userId} in ${claims.sessionId}`)
+    yield* show("actor", Option.match(claims.actor, { onNone: () => "(nobody)", onSome: (a) => JSON.stringify(a) }))
+    const forbidden = yield* ClerkAuth.forbidImpersonation().pipe(
+      Effect.provideService(ClerkAuth.CurrentSession, claims),
+      Effect.flip,
+      // The refusal's warning (with the actor's id) is for the server's logs; the demo shows the typed error.
+      Logger.withMinimumLogLevel(LogLevel.Error)
+    )
+    yield* show("refused", `${forbidden._tag} (${forbidden.actor}): a sensitive action answers 403`)
+  }
+
+  yield* step(6, "Impersonations.end ends it (the \"stop impersonating\" button), in one call")
   const ended = yield* Impersonations.end({ userId: first.userId, actor: "user_support_42" })
   yield* show("ended", ended.ended.map((session) => `${session.id} → ${session.status}`).join(", "))
   const left = yield* Impersonations.active({ userId: first.userId })
   yield* show("active", `${left.length} impersonated session(s) left`)
 
-  yield* step(6, "Create a second token and revoke it while it is pending")
+  yield* step(
+    7,
+    "The audit trail: the webhook events Clerk sends (session.created, session.revoked), read with Webhooks.impersonationOf"
+  )
+  for (const emitted of yield* server.emulator.webhookEvents) {
+    yield* Option.match(Webhooks.impersonationOf(emitted.event), {
+      onNone: () => Effect.void,
+      onSome: (record) =>
+        show(
+          "audit",
+          `${record._tag} ${String(record.actor.sub)} as ${record.userId} in ${record.sessionId}` +
+            (record._tag === "ImpersonationEnded" ? ` (${record.reason})` : "")
+        )
+    })
+  }
+
+  yield* step(8, "Create a second token and revoke it while it is pending")
   const second = yield* ActorTokens.create({
     userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
     actor: { sub: "user_support_42" }
@@ -80,7 +125,7 @@ const emulatorFlow = Effect.gen(function*() {
   yield* show("id", revoked.id)
   yield* show("status", `${second.status} → ${revoked.status}`)
 
-  yield* step(7, "Revoke survives a 503: the emulator fails the next revoke once, the client retries it")
+  yield* step(9, "Revoke survives a 503: the emulator fails the next revoke once, the client retries it")
   const third = yield* ActorTokens.create({
     userId: "user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb",
     actor: { sub: "user_support_42" }
@@ -92,7 +137,7 @@ const emulatorFlow = Effect.gen(function*() {
   yield* show("status", retried.status)
   yield* show("attempts", `${attempts} (503, then 200)`)
 
-  yield* step(8, "`create` is never resent after an ambiguous failure: it could mint a second live token")
+  yield* step(10, "`create` is never resent after an ambiguous failure: it could mint a second live token")
   yield* server.emulator.injectFault(Emulator.Fault.Status({ status: 503 }), { operation: "create", times: 1 })
   const createsBefore = yield* server.emulator.requestCount("create")
   const failed = yield* ActorTokens.create({

@@ -23,7 +23,14 @@ describe("demo", () => {
     expect(output).toMatch(
       /session\s+sess_\w+ active, actor \{"sub":"user_support_42","reason":"support ticket T-1234"\}/
     )
+    expect(output).toMatch(
+      /user\s+user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb in sess_\w+\n\s+actor\s+\{"sub":"user_support_42","reason":"support ticket T-1234"\}/
+    )
+    expect(output).toMatch(/refused\s+ImpersonationForbidden \(impersonator\)/)
     expect(output).toMatch(/ended\s+sess_\w+ → revoked/)
+    expect(output).toMatch(
+      /audit\s+ImpersonationStarted user_support_42 as user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb in (sess_\w+)\n\s+audit\s+ImpersonationEnded user_support_42 as user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb in \1 \(revoked\)/
+    )
     expect(output).toMatch(/active\s+0 impersonated session\(s\) left/)
     expect(output).toMatch(/status\s+pending → revoked/)
     expect(output).toMatch(/attempts 2 \(503, then 200\)/)
