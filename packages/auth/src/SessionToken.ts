@@ -14,8 +14,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
 import * as internal from "./internal/verifier.js"
+import * as Errors from "./SessionTokenError.js"
 
 /**
  * Why a token was refused. Clerk's own reason strings where they exist, so logs read the same as with Clerk's SDKs.
@@ -23,27 +23,13 @@ import * as internal from "./internal/verifier.js"
  * @since 0.1.0
  * @category errors
  */
-export const Reason = Schema.Literal(
-  "token-missing",
-  "token-invalid",
-  "token-invalid-signature",
-  "token-invalid-algorithm",
-  "token-expired",
-  "token-not-active-yet",
-  "token-iat-in-the-future",
-  "token-invalid-issuer",
-  "token-invalid-authorized-parties",
-  "token-type-mismatch",
-  "session-pending",
-  "jwk-kid-mismatch",
-  "jwk-remote-failed-to-load"
-)
+export const Reason: typeof Errors.Reason = Errors.Reason
 
 /**
  * @since 0.1.0
  * @category errors
  */
-export type Reason = typeof Reason.Type
+export type Reason = Errors.Reason
 
 /**
  * A token was refused. It holds no part of the token, the key or the signature: safe to log and to answer with.
@@ -51,10 +37,13 @@ export type Reason = typeof Reason.Type
  * @since 0.1.0
  * @category errors
  */
-export class SessionTokenError extends Schema.TaggedError<SessionTokenError>()("SessionTokenError", {
-  reason: Reason,
-  message: Schema.String
-}) {}
+export const SessionTokenError: typeof Errors.SessionTokenError = Errors.SessionTokenError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type SessionTokenError = Errors.SessionTokenError
 
 /**
  * A {@link layer} option was refused when the layer was built; `option` names it.
@@ -62,10 +51,13 @@ export class SessionTokenError extends Schema.TaggedError<SessionTokenError>()("
  * @since 0.1.0
  * @category errors
  */
-export class SessionTokenConfigError extends Schema.TaggedError<SessionTokenConfigError>()("SessionTokenConfigError", {
-  option: Schema.String,
-  message: Schema.String
-}) {}
+export const SessionTokenConfigError: typeof Errors.SessionTokenConfigError = Errors.SessionTokenConfigError
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export type SessionTokenConfigError = Errors.SessionTokenConfigError
 
 /**
  * The service that verifies session tokens, built by {@link layer} with its keys and rules.

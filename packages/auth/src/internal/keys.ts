@@ -8,7 +8,7 @@ import * as FiberId from "effect/FiberId"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Jose from "jose"
-import { SessionTokenError } from "../SessionToken.js"
+import { SessionTokenError } from "../SessionTokenError.js"
 import type { Engine } from "./crypto.js"
 import { Refusal } from "./token.js"
 

@@ -2,7 +2,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import { type Options, SessionTokenConfigError } from "../SessionToken.js"
+import type { Options } from "../SessionToken.js"
+import { SessionTokenConfigError } from "../SessionTokenError.js"
 import type { Rules } from "./token.js"
 
 /** Clerk's Backend API, where `GET /v1/jwks` answers the instance's keys. */
