@@ -52,15 +52,89 @@ export class SessionEventData extends Session.extend<SessionEventData>("SessionE
   user: Schema.optionalWith(Schema.NullOr(JsonObjectAsSent), { exact: true })
 }) {}
 
-const envelope = {
-  object: Schema.Literal("event"),
-  timestamp: Schema.Int.annotations({ description: "When the event happened, in Unix milliseconds" }),
-  instanceId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("instance_id")),
-  eventAttributes: Schema.optionalWith(JsonObjectAsSent, { exact: true }).pipe(Schema.fromKey("event_attributes"))
+/**
+ * The envelope's wire names become the type's in one transformation that builds a fresh object: renaming key by key
+ * would take one step per key on every delivery.
+ */
+interface EnvelopeWire {
+  readonly type: string
+  readonly object: "event"
+  readonly timestamp: number
+  readonly instance_id: string
+  readonly event_attributes?: JsonObject
+  readonly data: unknown
 }
 
-const SessionEvent_ = Schema.Struct({ type: SessionEventType, ...envelope, data: SessionEventData }).pipe(
-  Schema.attachPropertySignature("_tag", "SessionEvent")
+interface EnvelopeType {
+  readonly type: string
+  readonly object: "event"
+  readonly timestamp: number
+  readonly instanceId: string
+  readonly eventAttributes?: JsonObject
+  readonly data: unknown
+}
+
+const envelopeOf = <
+  const Tag extends string,
+  Type extends Schema.Schema.Any,
+  TypedType extends Schema.Schema.Any,
+  Data extends Schema.Schema.Any,
+  TypedData extends Schema.Schema.Any
+>(tag: Tag, type: Type, typedType: TypedType, data: Data, typedData: TypedData) =>
+  Schema.transform(
+    Schema.Struct({
+      type,
+      object: Schema.Literal("event"),
+      timestamp: Schema.Int,
+      instance_id: Schema.String,
+      event_attributes: Schema.optionalWith(JsonObjectAsSent, { exact: true }),
+      data
+    }),
+    Schema.Struct({
+      _tag: Schema.Literal(tag),
+      type: typedType,
+      object: Schema.Literal("event"),
+      timestamp: Schema.Int.annotations({ description: "When the event happened, in Unix milliseconds" }),
+      instanceId: Schema.String,
+      eventAttributes: Schema.optionalWith(JsonObjectAsSent, { exact: true }),
+      data: typedData
+    }),
+    {
+      strict: false,
+      decode: (fromWire) => {
+        const wire = fromWire as unknown as EnvelopeWire
+        const event: Record<string, unknown> = {
+          _tag: tag,
+          type: wire.type,
+          object: wire.object,
+          timestamp: wire.timestamp,
+          instanceId: wire.instance_id,
+          data: wire.data
+        }
+        if (wire.event_attributes !== undefined) event.eventAttributes = wire.event_attributes
+        return event
+      },
+      encode: (toEvent) => {
+        const event = toEvent as unknown as EnvelopeType
+        const wire: Record<string, unknown> = {
+          type: event.type,
+          object: event.object,
+          timestamp: event.timestamp,
+          instance_id: event.instanceId,
+          data: event.data
+        }
+        if (event.eventAttributes !== undefined) wire.event_attributes = event.eventAttributes
+        return wire
+      }
+    }
+  )
+
+const SessionEvent_ = envelopeOf(
+  "SessionEvent",
+  SessionEventType,
+  SessionEventType,
+  SessionEventData,
+  Schema.typeSchema(SessionEventData)
 )
 
 /**
@@ -87,13 +161,17 @@ export const SessionEvent: Schema.Schema<SessionEvent, SessionEventJson> = Sessi
   identifier: "SessionEvent"
 })
 
-const UnknownEvent_ = Schema.Struct({
-  type: Schema.String.pipe(
-    Schema.filter((type) => !isSessionEventType(type), { message: () => "a session event must carry a session" })
-  ),
-  ...envelope,
-  data: Schema.Unknown
-}).pipe(Schema.attachPropertySignature("_tag", "UnknownEvent"))
+const OtherEventType = Schema.String.pipe(
+  Schema.filter((type) => !isSessionEventType(type), { message: () => "a session event must carry a session" })
+)
+
+const UnknownEvent_ = envelopeOf(
+  "UnknownEvent",
+  OtherEventType,
+  Schema.String,
+  Schema.Unknown,
+  Schema.Unknown
+)
 
 /**
  * Any event that is not a session event: `data` is what `JSON.parse` made of it, for you to decode. An event type
