@@ -5,6 +5,8 @@
  *
  * @since 0.1.0
  */
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import type { JsonObject } from "./Json.js"
@@ -51,6 +53,67 @@ const isSessionEventType = Schema.is(SessionEventType)
 export class SessionEventData extends Session.extend<SessionEventData>("SessionEventData")({
   user: Schema.optionalWith(Schema.NullOr(JsonObjectAsSent), { exact: true })
 }) {}
+
+/**
+ * A class decoded from its wire JSON in one step: the wire keys are checked with the fields' own schemas, then the
+ * instance is built from a fresh object. Decoding through the class renames its keys one at a time on a copy, which
+ * costs a session event more than the signature check of its delivery.
+ */
+const fromWireOnce = <Self extends object, Encoded, Props>(
+  klass: Schema.Schema<Self, Encoded> & {
+    readonly fields: Schema.Struct.Fields
+    new(props: Props, options: true): Self
+  }
+): Schema.Schema<Self, Encoded> => {
+  const wireFields: Record<string, Schema.Schema.All | Schema.PropertySignature.All> = {}
+  const keys: Array<{
+    readonly key: string
+    readonly wireKey: string
+    readonly decode: ((o: Option.Option<unknown>) => Option.Option<unknown>) | undefined
+    readonly encode: ((o: Option.Option<unknown>) => Option.Option<unknown>) | undefined
+  }> = []
+  for (const [key, field] of Object.entries(klass.fields)) {
+    if (!Schema.isPropertySignature(field)) {
+      wireFields[key] = field
+      keys.push({ key, wireKey: key, decode: undefined, encode: undefined })
+      continue
+    }
+    const ast = field.ast
+    if (ast._tag === "PropertySignatureDeclaration") {
+      wireFields[key] = ast.isOptional
+        ? Schema.optionalWith(Schema.make(ast.type), { exact: true })
+        : Schema.make(ast.type)
+      keys.push({ key, wireKey: key, decode: undefined, encode: undefined })
+      continue
+    }
+    const wireKey = typeof ast.from.fromKey === "string" ? ast.from.fromKey : key
+    wireFields[wireKey] = ast.from.isOptional
+      ? Schema.optionalWith(Schema.make(ast.from.type), { exact: true })
+      : Schema.make(ast.from.type)
+    keys.push({ key, wireKey, decode: ast.decode, encode: ast.encode })
+  }
+  const rename = (input: object, direction: "decode" | "encode"): Record<string, unknown> => {
+    const from = input as Record<string, unknown>
+    const out: Record<string, unknown> = {}
+    for (const entry of keys) {
+      const [fromKey, toKey] = direction === "decode" ? [entry.wireKey, entry.key] : [entry.key, entry.wireKey]
+      const present = Object.hasOwn(from, fromKey)
+      const transformation = entry[direction]
+      if (transformation === undefined) {
+        if (present) out[toKey] = from[fromKey]
+      } else {
+        const value = transformation(present ? Option.some(from[fromKey]) : Option.none())
+        if (Option.isSome(value)) out[toKey] = value.value
+      }
+    }
+    return out
+  }
+  return Schema.transformOrFail(Schema.Struct(wireFields), Schema.typeSchema(klass), {
+    strict: false,
+    decode: (wire) => ParseResult.succeed(new klass(rename(wire, "decode") as Props, true)),
+    encode: (instance) => ParseResult.succeed(rename(instance, "encode"))
+  }) as unknown as Schema.Schema<Self, Encoded>
+}
 
 /**
  * The envelope's wire names become the type's in one transformation that builds a fresh object: renaming key by key
@@ -133,7 +196,7 @@ const SessionEvent_ = envelopeOf(
   "SessionEvent",
   SessionEventType,
   SessionEventType,
-  SessionEventData,
+  fromWireOnce(SessionEventData),
   Schema.typeSchema(SessionEventData)
 )
 
