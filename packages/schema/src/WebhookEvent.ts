@@ -9,8 +9,9 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import type { JsonObject } from "./Json.js"
-import { Session } from "./Session.js"
+import { Session, SessionActivity } from "./Session.js"
 
 /**
  * An object kept as `JSON.parse` made it: checked to be an object, not copied key by key (a user object has dozens
@@ -63,8 +64,17 @@ const fromWireOnce = <Self extends object, Encoded, Props>(
   klass: Schema.Schema<Self, Encoded> & {
     readonly fields: Schema.Struct.Fields
     new(props: Props, options: true): Self
-  }
+  },
+  nested: ReadonlyMap<SchemaAST.AST, SchemaAST.AST> = new Map()
 ): Schema.Schema<Self, Encoded> => {
+  // A nested class, also where it may be null, is decoded the same way.
+  const wire = (ast: SchemaAST.AST): Schema.Schema.Any =>
+    Schema.make(
+      nested.get(ast) ??
+        (SchemaAST.isUnion(ast) && ast.types.some((member) => nested.has(member))
+          ? SchemaAST.Union.make(ast.types.map((member) => nested.get(member) ?? member), ast.annotations)
+          : ast)
+    )
   const wireFields: Record<string, Schema.Schema.All | Schema.PropertySignature.All> = {}
   const keys: Array<{
     readonly key: string
@@ -81,15 +91,15 @@ const fromWireOnce = <Self extends object, Encoded, Props>(
     const ast = field.ast
     if (ast._tag === "PropertySignatureDeclaration") {
       wireFields[key] = ast.isOptional
-        ? Schema.optionalWith(Schema.make(ast.type), { exact: true })
-        : Schema.make(ast.type)
+        ? Schema.optionalWith(wire(ast.type), { exact: true })
+        : wire(ast.type)
       keys.push({ key, wireKey: key, decode: undefined, encode: undefined })
       continue
     }
     const wireKey = typeof ast.from.fromKey === "string" ? ast.from.fromKey : key
     wireFields[wireKey] = ast.from.isOptional
-      ? Schema.optionalWith(Schema.make(ast.from.type), { exact: true })
-      : Schema.make(ast.from.type)
+      ? Schema.optionalWith(wire(ast.from.type), { exact: true })
+      : wire(ast.from.type)
     keys.push({ key, wireKey, decode: ast.decode, encode: ast.encode })
   }
   const rename = (input: object, direction: "decode" | "encode"): Record<string, unknown> => {
@@ -196,7 +206,7 @@ const SessionEvent_ = envelopeOf(
   "SessionEvent",
   SessionEventType,
   SessionEventType,
-  fromWireOnce(SessionEventData),
+  fromWireOnce(SessionEventData, new Map([[SessionActivity.ast, fromWireOnce(SessionActivity).ast]])),
   Schema.typeSchema(SessionEventData)
 )
 
