@@ -259,6 +259,11 @@ describe.each(["node:crypto", "jose"] as const)("the secretKey source (crypto: %
     ["a 401", { _tag: "Status", status: 401, body: "{\"errors\":[]}" }],
     ["a body that is not JSON", { _tag: "Status", status: 200, body: "<html>" }],
     ["JSON that is not a key set", { _tag: "Status", status: 200, body: "{\"keys\":{}}" }],
+    ["a key set whose key is not Clerk's wire JWK (no alg)", {
+      _tag: "Status",
+      status: 200,
+      body: "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"ins_1\",\"use\":\"sig\",\"n\":\"AQAB\",\"e\":\"AQAB\"}]}"
+    }],
     ["a transport error", { _tag: "TransportError" }],
     ["a crashing transport", { _tag: "Defect" }]
   ]

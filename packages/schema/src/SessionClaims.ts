@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import * as DateTime from "effect/DateTime"
+import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -33,6 +34,8 @@ const NumericDate = Schema.Number.pipe(Schema.finite(), Schema.between(-8.64e12,
   description: "seconds since the epoch"
 })
 
+const organizationFields = { id: Schema.String }
+
 /**
  * The payload of a session token as signed: Clerk's claim names, the ones this package reads checked, every other
  * key kept. Both the v2 format (`v: 2`, organization in `o`) and the older v1 (`org_id`) decode.
@@ -52,7 +55,7 @@ export const Payload = Schema.Struct(
     sts: Schema.optionalWith(SessionClaimStatus, { exact: true }),
     act: Schema.optionalWith(ActClaim, { exact: true }),
     o: Schema.optionalWith(
-      Schema.Struct({ id: Schema.String }, Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+      Schema.Struct(organizationFields, Schema.Record({ key: Schema.String, value: Schema.Unknown })),
       { exact: true }
     ),
     org_id: Schema.optionalWith(Schema.String, { exact: true })
@@ -95,6 +98,25 @@ const Decoded = Schema.declare(
   { identifier: "SessionClaimsDecoded" }
 )
 
+// The claims read, without the index signatures: every other key is Unknown, so a payload passing these checks is a
+// `Payload` as it stands, kept as sent instead of being copied key by key. Anything else is decoded again for the
+// error, which names the claim.
+const PayloadRead = Schema.Struct({
+  ...Payload.fields,
+  act: Schema.optionalWith(Schema.Struct(ActClaim.fields), { exact: true }),
+  o: Schema.optionalWith(Schema.Struct(organizationFields), { exact: true })
+})
+
+const validatePayloadRead = ParseResult.validateEither(PayloadRead)
+
+const PayloadAsSent: Schema.Schema<Payload, Schema.Schema.Encoded<typeof Payload>> = Schema.declare([], {
+  decode: () => (input, options) =>
+    typeof input === "object" && input !== null && !Array.isArray(input) && Either.isRight(validatePayloadRead(input))
+      ? ParseResult.succeed(input as Payload)
+      : ParseResult.decodeUnknown(Payload)(input, options),
+  encode: () => (input, options) => ParseResult.encodeUnknown(Payload)(input, options)
+}, { identifier: "SessionTokenPayload" })
+
 const fromSeconds = (seconds: number): DateTime.Utc => DateTime.unsafeMake(seconds * 1000)
 
 /**
@@ -121,7 +143,7 @@ const fromSeconds = (seconds: number): DateTime.Utc => DateTime.unsafeMake(secon
  */
 export const SessionClaims: Schema.Schema<SessionClaims, Schema.Schema.Encoded<typeof Payload>> = Schema
   .transformOrFail(
-    Payload,
+    PayloadAsSent,
     Decoded,
     {
       strict: true,

@@ -5,10 +5,13 @@
  *
  * @since 0.1.0
  */
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import type { JsonObject } from "./Json.js"
-import { Session } from "./Session.js"
+import { Session, SessionActivity } from "./Session.js"
 
 /**
  * An object kept as `JSON.parse` made it: checked to be an object, not copied key by key (a user object has dozens
@@ -52,15 +55,159 @@ export class SessionEventData extends Session.extend<SessionEventData>("SessionE
   user: Schema.optionalWith(Schema.NullOr(JsonObjectAsSent), { exact: true })
 }) {}
 
-const envelope = {
-  object: Schema.Literal("event"),
-  timestamp: Schema.Int.annotations({ description: "When the event happened, in Unix milliseconds" }),
-  instanceId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("instance_id")),
-  eventAttributes: Schema.optionalWith(JsonObjectAsSent, { exact: true }).pipe(Schema.fromKey("event_attributes"))
+/**
+ * A class decoded from its wire JSON in one step: the wire keys are checked with the fields' own schemas, then the
+ * instance is built from a fresh object. Decoding through the class renames its keys one at a time on a copy, which
+ * costs a session event more than the signature check of its delivery.
+ */
+const fromWireOnce = <Self extends object, Encoded, Props>(
+  klass: Schema.Schema<Self, Encoded> & {
+    readonly fields: Schema.Struct.Fields
+    new(props: Props, options: true): Self
+  },
+  nested: ReadonlyMap<SchemaAST.AST, SchemaAST.AST> = new Map()
+): Schema.Schema<Self, Encoded> => {
+  // A nested class, also where it may be null, is decoded the same way.
+  const wire = (ast: SchemaAST.AST): Schema.Schema.Any =>
+    Schema.make(
+      nested.get(ast) ??
+        (SchemaAST.isUnion(ast) && ast.types.some((member) => nested.has(member))
+          ? SchemaAST.Union.make(ast.types.map((member) => nested.get(member) ?? member), ast.annotations)
+          : ast)
+    )
+  const wireFields: Record<string, Schema.Schema.All | Schema.PropertySignature.All> = {}
+  const keys: Array<{
+    readonly key: string
+    readonly wireKey: string
+    readonly decode: ((o: Option.Option<unknown>) => Option.Option<unknown>) | undefined
+    readonly encode: ((o: Option.Option<unknown>) => Option.Option<unknown>) | undefined
+  }> = []
+  for (const [key, field] of Object.entries(klass.fields)) {
+    if (!Schema.isPropertySignature(field)) {
+      wireFields[key] = field
+      keys.push({ key, wireKey: key, decode: undefined, encode: undefined })
+      continue
+    }
+    const ast = field.ast
+    if (ast._tag === "PropertySignatureDeclaration") {
+      wireFields[key] = ast.isOptional
+        ? Schema.optionalWith(wire(ast.type), { exact: true })
+        : wire(ast.type)
+      keys.push({ key, wireKey: key, decode: undefined, encode: undefined })
+      continue
+    }
+    const wireKey = typeof ast.from.fromKey === "string" ? ast.from.fromKey : key
+    wireFields[wireKey] = ast.from.isOptional
+      ? Schema.optionalWith(wire(ast.from.type), { exact: true })
+      : wire(ast.from.type)
+    keys.push({ key, wireKey, decode: ast.decode, encode: ast.encode })
+  }
+  const rename = (input: object, direction: "decode" | "encode"): Record<string, unknown> => {
+    const from = input as Record<string, unknown>
+    const out: Record<string, unknown> = {}
+    for (const entry of keys) {
+      const [fromKey, toKey] = direction === "decode" ? [entry.wireKey, entry.key] : [entry.key, entry.wireKey]
+      const present = Object.hasOwn(from, fromKey)
+      const transformation = entry[direction]
+      if (transformation === undefined) {
+        if (present) out[toKey] = from[fromKey]
+      } else {
+        const value = transformation(present ? Option.some(from[fromKey]) : Option.none())
+        if (Option.isSome(value)) out[toKey] = value.value
+      }
+    }
+    return out
+  }
+  return Schema.transformOrFail(Schema.Struct(wireFields), Schema.typeSchema(klass), {
+    strict: false,
+    decode: (wire) => ParseResult.succeed(new klass(rename(wire, "decode") as Props, true)),
+    encode: (instance) => ParseResult.succeed(rename(instance, "encode"))
+  }) as unknown as Schema.Schema<Self, Encoded>
 }
 
-const SessionEvent_ = Schema.Struct({ type: SessionEventType, ...envelope, data: SessionEventData }).pipe(
-  Schema.attachPropertySignature("_tag", "SessionEvent")
+/**
+ * The envelope's wire names become the type's in one transformation that builds a fresh object: renaming key by key
+ * would take one step per key on every delivery.
+ */
+interface EnvelopeWire {
+  readonly type: string
+  readonly object: "event"
+  readonly timestamp: number
+  readonly instance_id: string
+  readonly event_attributes?: JsonObject
+  readonly data: unknown
+}
+
+interface EnvelopeType {
+  readonly type: string
+  readonly object: "event"
+  readonly timestamp: number
+  readonly instanceId: string
+  readonly eventAttributes?: JsonObject
+  readonly data: unknown
+}
+
+const envelopeOf = <
+  const Tag extends string,
+  Type extends Schema.Schema.Any,
+  TypedType extends Schema.Schema.Any,
+  Data extends Schema.Schema.Any,
+  TypedData extends Schema.Schema.Any
+>(tag: Tag, type: Type, typedType: TypedType, data: Data, typedData: TypedData) =>
+  Schema.transform(
+    Schema.Struct({
+      type,
+      object: Schema.Literal("event"),
+      timestamp: Schema.Int,
+      instance_id: Schema.String,
+      event_attributes: Schema.optionalWith(JsonObjectAsSent, { exact: true }),
+      data
+    }),
+    Schema.Struct({
+      _tag: Schema.Literal(tag),
+      type: typedType,
+      object: Schema.Literal("event"),
+      timestamp: Schema.Int.annotations({ description: "When the event happened, in Unix milliseconds" }),
+      instanceId: Schema.String,
+      eventAttributes: Schema.optionalWith(JsonObjectAsSent, { exact: true }),
+      data: typedData
+    }),
+    {
+      strict: false,
+      decode: (fromWire) => {
+        const wire = fromWire as unknown as EnvelopeWire
+        const event: Record<string, unknown> = {
+          _tag: tag,
+          type: wire.type,
+          object: wire.object,
+          timestamp: wire.timestamp,
+          instanceId: wire.instance_id,
+          data: wire.data
+        }
+        if (wire.event_attributes !== undefined) event.eventAttributes = wire.event_attributes
+        return event
+      },
+      encode: (toEvent) => {
+        const event = toEvent as unknown as EnvelopeType
+        const wire: Record<string, unknown> = {
+          type: event.type,
+          object: event.object,
+          timestamp: event.timestamp,
+          instance_id: event.instanceId,
+          data: event.data
+        }
+        if (event.eventAttributes !== undefined) wire.event_attributes = event.eventAttributes
+        return wire
+      }
+    }
+  )
+
+const SessionEvent_ = envelopeOf(
+  "SessionEvent",
+  SessionEventType,
+  SessionEventType,
+  fromWireOnce(SessionEventData, new Map([[SessionActivity.ast, fromWireOnce(SessionActivity).ast]])),
+  Schema.typeSchema(SessionEventData)
 )
 
 /**
@@ -87,13 +234,17 @@ export const SessionEvent: Schema.Schema<SessionEvent, SessionEventJson> = Sessi
   identifier: "SessionEvent"
 })
 
-const UnknownEvent_ = Schema.Struct({
-  type: Schema.String.pipe(
-    Schema.filter((type) => !isSessionEventType(type), { message: () => "a session event must carry a session" })
-  ),
-  ...envelope,
-  data: Schema.Unknown
-}).pipe(Schema.attachPropertySignature("_tag", "UnknownEvent"))
+const OtherEventType = Schema.String.pipe(
+  Schema.filter((type) => !isSessionEventType(type), { message: () => "a session event must carry a session" })
+)
+
+const UnknownEvent_ = envelopeOf(
+  "UnknownEvent",
+  OtherEventType,
+  Schema.String,
+  Schema.Unknown,
+  Schema.Unknown
+)
 
 /**
  * Any event that is not a session event: `data` is what `JSON.parse` made of it, for you to decode. An event type

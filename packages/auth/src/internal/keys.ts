@@ -1,5 +1,7 @@
+import { Jwks } from "@effect-clerk/schema"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -27,6 +29,7 @@ export interface KeySet {
   readonly only: unknown
 }
 
+// A set given as an option is only required to hold keys; the fetched set is decoded with the wire schema first.
 const JsonWebKeySet = Schema.Struct({ keys: Schema.Array(Schema.Unknown) })
 
 // The members of a JWK this package reads; a key whose members do not fit is skipped, not the whole set.
@@ -115,8 +118,8 @@ export const remote = (options: {
     HttpClientRequest.acceptJson
   )
   const fetchKeys: Effect.Effect<KeySet, SessionTokenError> = client.execute(request).pipe(
-    Effect.flatMap((response) => response.json),
-    Effect.flatMap((json) => importKeySet(options.engine, json)),
+    Effect.flatMap(HttpClientResponse.schemaBodyJson(Jwks.Jwks)),
+    Effect.flatMap((jwks) => importKeySet(options.engine, jwks)),
     Effect.timeoutFail({ duration: fetchTimeout, onTimeout: remoteFailed }),
     Effect.catchAllDefect(() => Effect.fail(remoteFailed())),
     Effect.mapError(remoteFailed),

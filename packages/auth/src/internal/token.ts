@@ -39,26 +39,13 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
 // A base64url segment whose length leaves one character over encodes no whole byte: not canonical base64url.
 const badLength = (segment: string): boolean => segment.length % 4 === 1
 
-/**
- * Everything checked before the key is looked up: the shape of the compact JWS, the header's JSON, `alg`, `kid` and
- * `crit`. Neither the header's claims about the token's kind nor the payload are trusted yet.
- */
-export const parse = (token: string, engine: Engine): Parsed | Refusal => {
-  if (token.trim().length === 0) return new Refusal("token-missing", "No session token was given")
-  if (token.length > maxTokenLength) {
-    return new Refusal("token-invalid", `The session token is longer than ${maxTokenLength} characters`)
-  }
-  if (!compactJws.test(token)) {
-    return new Refusal("token-invalid", "The session token is not a JWS in compact form (three base64url segments)")
-  }
-  const first = token.indexOf(".")
-  const second = token.indexOf(".", first + 1)
-  const header = token.slice(0, first)
-  const payload = token.slice(first + 1, second)
-  const signature = token.slice(second + 1)
-  if (badLength(header) || badLength(payload) || badLength(signature)) {
-    return new Refusal("token-invalid", "The session token holds a segment that is not valid base64url")
-  }
+interface Header {
+  readonly kid: string | undefined
+  readonly typ: unknown
+  readonly cat: unknown
+}
+
+const readHeader = (header: string, engine: Engine): Header | Refusal => {
   let decoded: unknown
   try {
     decoded = JSON.parse(engine.decodeText(header))
@@ -79,14 +66,49 @@ export const parse = (token: string, engine: Engine): Parsed | Refusal => {
   if (kid !== undefined && typeof kid !== "string") {
     return new Refusal("token-invalid", "The session token's key id (kid) is not a string")
   }
+  return { kid, typ: decoded["typ"], cat: decoded["cat"] }
+}
+
+// Every token of an instance carries the same header, so the last one read is kept, by its exact text.
+let lastHeader: { readonly text: string; readonly engine: Engine; readonly read: Header } | undefined
+
+const headerOf = (header: string, engine: Engine): Header | Refusal => {
+  if (lastHeader !== undefined && lastHeader.text === header && lastHeader.engine === engine) return lastHeader.read
+  const read = readHeader(header, engine)
+  if (!isRefusal(read)) lastHeader = { text: header, engine, read }
+  return read
+}
+
+/**
+ * Everything checked before the key is looked up: the shape of the compact JWS, the header's JSON, `alg`, `kid` and
+ * `crit`. Neither the header's claims about the token's kind nor the payload are trusted yet.
+ */
+export const parse = (token: string, engine: Engine): Parsed | Refusal => {
+  if (token.trim().length === 0) return new Refusal("token-missing", "No session token was given")
+  if (token.length > maxTokenLength) {
+    return new Refusal("token-invalid", `The session token is longer than ${maxTokenLength} characters`)
+  }
+  if (!compactJws.test(token)) {
+    return new Refusal("token-invalid", "The session token is not a JWS in compact form (three base64url segments)")
+  }
+  const first = token.indexOf(".")
+  const second = token.indexOf(".", first + 1)
+  const header = token.slice(0, first)
+  const payload = token.slice(first + 1, second)
+  const signature = token.slice(second + 1)
+  if (badLength(header) || badLength(payload) || badLength(signature)) {
+    return new Refusal("token-invalid", "The session token holds a segment that is not valid base64url")
+  }
+  const read = headerOf(header, engine)
+  if (isRefusal(read)) return read
   return {
     header,
     payload,
     signingInput: token.slice(0, second),
     signature: engine.decode(signature),
-    kid,
-    typ: decoded["typ"],
-    cat: decoded["cat"]
+    kid: read.kid,
+    typ: read.typ,
+    cat: read.cat
   }
 }
 

@@ -1,5 +1,4 @@
 import { WebhookEvent } from "@effect-clerk/schema"
-import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -57,22 +56,38 @@ export const keyringOf = (secrets: Secrets): Effect.Effect<Keyring, Failure> =>
       Effect.mapError(makeKeyring(keys), () => failure("invalid-secret", "a signing secret could not be imported"))
   })
 
-const families = ["svix", "webhook"] as const
+const families = ["svix", "webhook"].map((family) => ({
+  id: `${family}-id`,
+  timestamp: `${family}-timestamp`,
+  signature: `${family}-signature`
+}))
+
+const headerText = (value: unknown): string | undefined =>
+  typeof value === "string"
+    ? value
+    : Array.isArray(value) && value.every((item) => typeof item === "string")
+    ? value.join(" ")
+    : undefined
 
 const headerGetter = (headers: HeadersInput): (name: string) => string | undefined => {
   if (typeof globalThis.Headers === "function" && headers instanceof globalThis.Headers) {
     return (name) => headers.get(name) ?? undefined
   }
-  const lowered = new Map<string, string>()
-  for (const [key, value] of Object.entries(headers as Readonly<Record<string, unknown>>)) {
-    const text = typeof value === "string"
-      ? value
-      : Array.isArray(value) && value.every((item) => typeof item === "string")
-      ? value.join(" ")
-      : undefined
-    if (text !== undefined) lowered.set(key.toLowerCase(), text)
+  const record = headers as Readonly<Record<string, unknown>>
+  let lowered: Map<string, string> | undefined
+  return (name) => {
+    // Servers hand over lower-case names; any other spelling is found by lowering every key, once.
+    const direct = Object.hasOwn(record, name) ? headerText(record[name]) : undefined
+    if (direct !== undefined) return direct
+    if (lowered === undefined) {
+      lowered = new Map()
+      for (const [key, value] of Object.entries(record)) {
+        const text = headerText(value)
+        if (text !== undefined) lowered.set(key.toLowerCase(), text)
+      }
+    }
+    return lowered.get(name)
   }
-  return (name) => lowered.get(name)
 }
 
 interface SignatureHeaders {
@@ -94,9 +109,9 @@ const readHeaders = (headers: HeadersInput): Either.Either<SignatureHeaders, Fai
   const get = headerGetter(headers)
   let found: { id: string; timestamp: string; signature: string } | undefined
   for (const family of families) {
-    const id = get(`${family}-id`)
-    const timestamp = get(`${family}-timestamp`)
-    const signature = get(`${family}-signature`)
+    const id = get(family.id)
+    const timestamp = get(family.timestamp)
+    const signature = get(family.signature)
     if (id && timestamp && signature) {
       found = { id, timestamp, signature }
       break
@@ -158,30 +173,34 @@ const parseEvent = (
   })
 }
 
+/** The timestamp against the clock, then the event: what is left to decide once the signature matches. */
 const accept = (
   nowMillis: number,
   headers: SignatureHeaders,
   body: string | Uint8Array
-): Effect.Effect<Delivery, Failure> => {
+): Either.Either<Delivery, Failure> => {
   const now = Math.floor(nowMillis / 1000)
   if (now - headers.timestamp > toleranceSeconds) {
-    return Effect.fail(failure("timestamp-too-old", "the delivery was signed more than 5 minutes ago"))
+    return Either.left(failure("timestamp-too-old", "the delivery was signed more than 5 minutes ago"))
   }
   if (headers.timestamp - now > toleranceSeconds) {
-    return Effect.fail(failure("timestamp-too-new", "the delivery is signed more than 5 minutes ahead"))
+    return Either.left(failure("timestamp-too-new", "the delivery is signed more than 5 minutes ahead"))
   }
-  return Either.match(parseEvent(body), {
-    onLeft: Effect.fail,
-    onRight: (event) =>
-      Effect.succeed({ id: headers.id, timestamp: DateTime.unsafeMake(headers.timestamp * 1000), event })
-  })
+  return Either.map(
+    parseEvent(body),
+    (event) => ({ id: headers.id, timestamp: DateTime.unsafeMake(headers.timestamp * 1000), event })
+  )
 }
 
 const noMatch = failure("invalid-signature", "no signature matches a signing secret")
 
+const fromEither = <A>(result: Either.Either<A, Failure>): Effect.Effect<A, Failure> =>
+  Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(result.left)
+
 /**
  * Checks the signature, then the timestamp against the `Clock`, then decodes the event: a delivery that is not
- * authentic is refused before anything of its body is read. Written without generators: it runs once per delivery.
+ * authentic is refused before anything of its body is read. With a synchronous keyring the whole check is one step
+ * on the fiber: it runs once per delivery.
  */
 export const verifyDelivery = (
   keyring: Keyring,
@@ -191,11 +210,20 @@ export const verifyDelivery = (
   if (Either.isLeft(read)) return Effect.fail(read.left)
   if (tooLarge(request.body)) return Effect.fail(bodyTooLarge)
   const headers = read.right
+  const prefix = `${headers.id}.${headers.timestampText}.`
+  const matchesSync = keyring.matchesSync
+  if (matchesSync !== undefined) {
+    return Effect.clockWith((clock) =>
+      matchesSync(prefix, request.body, headers.signatures)
+        ? fromEither(accept(clock.unsafeCurrentTimeMillis(), headers, request.body))
+        : Effect.fail(noMatch)
+    )
+  }
   return Effect.flatMap(
-    keyring.matches(`${headers.id}.${headers.timestampText}.`, request.body, headers.signatures),
+    keyring.matches(prefix, request.body, headers.signatures),
     (authentic) =>
       authentic
-        ? Effect.flatMap(Clock.currentTimeMillis, (now) => accept(now, headers, request.body))
+        ? Effect.clockWith((clock) => fromEither(accept(clock.unsafeCurrentTimeMillis(), headers, request.body)))
         : Effect.fail(noMatch)
   )
 }

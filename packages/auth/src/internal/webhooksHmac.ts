@@ -13,6 +13,12 @@ export interface Keyring {
     body: string | Uint8Array,
     candidates: ReadonlyArray<Uint8Array>
   ) => Effect.Effect<boolean>
+  /** {@link matches} without a fiber step, where the runtime computes HMACs synchronously. */
+  readonly matchesSync?: (
+    prefix: string,
+    body: string | Uint8Array,
+    candidates: ReadonlyArray<Uint8Array>
+  ) => boolean
   /** The HMAC of `prefix` + `body` with the first secret. */
   readonly sign: (prefix: string, body: string | Uint8Array) => Effect.Effect<Uint8Array>
 }
@@ -46,18 +52,19 @@ const nodeKeyring = (crypto: NodeCrypto, secrets: ReadonlyArray<Uint8Array>): Ke
   // A string body is hashed as UTF-8 without being copied into bytes first.
   const hmac = (secret: Uint8Array, prefix: string, body: string | Uint8Array): Uint8Array =>
     crypto.createHmac("sha256", secret).update(prefix).update(body).digest()
+  const matchesSync = (prefix: string, body: string | Uint8Array, candidates: ReadonlyArray<Uint8Array>): boolean => {
+    for (const secret of secrets) {
+      const expected = hmac(secret, prefix, body)
+      for (const candidate of candidates) {
+        // `timingSafeEqual` throws on a length mismatch; the length of a signature is no secret.
+        if (candidate.length === expected.length && crypto.timingSafeEqual(candidate, expected)) return true
+      }
+    }
+    return false
+  }
   return {
-    matches: (prefix, body, candidates) =>
-      Effect.sync(() => {
-        for (const secret of secrets) {
-          const expected = hmac(secret, prefix, body)
-          for (const candidate of candidates) {
-            // `timingSafeEqual` throws on a length mismatch; the length of a signature is no secret.
-            if (candidate.length === expected.length && crypto.timingSafeEqual(candidate, expected)) return true
-          }
-        }
-        return false
-      }),
+    matches: (prefix, body, candidates) => Effect.sync(() => matchesSync(prefix, body, candidates)),
+    matchesSync,
     sign: (prefix, body) => Effect.sync(() => hmac(secrets[0]!, prefix, body))
   }
 }
