@@ -1,8 +1,9 @@
-import { type ClerkClient, type ClerkError, Jwks, Sessions } from "@effect-clerk/client"
+import { Jwks, Sessions } from "@effect-clerk/client"
 import { Emulator, Mock, Observe } from "@effect-clerk/test-kit"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Fiber, Layer, Redacted, TestClock } from "effect"
 import * as util from "node:util"
+import { everyStatus } from "./support.js"
 
 const recorded = Effect.flatMap(Mock.MockRecorder, (recorder) => recorder.requests)
 const count = (route: Emulator.Operation) => Effect.flatMap(Mock.MockRecorder, (recorder) => recorder.count(route))
@@ -127,50 +128,11 @@ describe("Jwks.get", () => {
     }).pipe(Effect.provide(Mock.layer({ getJwks: [Mock.respond(502), Mock.fail("ECONNRESET"), Mock.jwks([rsaKey])] }))))
 })
 
-describe("every status, for createToken and Jwks.get", () => {
-  const rows = [
-    [400, "ClerkBadRequest"],
-    [401, "ClerkUnauthorized"],
-    [402, "ClerkPaymentRequired"],
-    [403, "ClerkForbidden"],
-    [404, "ClerkNotFound"],
-    [422, "ClerkUnprocessableEntity"],
-    [429, "ClerkRateLimited"],
-    [500, "ClerkServerError"],
-    [503, "ClerkServerError"],
-    [409, "ClerkUnexpectedStatus"]
-  ] as const
-  const operations: ReadonlyArray<
-    readonly [string, Emulator.Operation, Effect.Effect<unknown, ClerkError.ClerkError, ClerkClient.ClerkClient>]
-  > = [
+describe("every status, for createToken and Jwks.get", () =>
+  everyStatus([
     ["createToken", "createSessionToken", Sessions.createToken("sess_1")],
     ["Jwks.get", "getJwks", Jwks.get()]
-  ]
-  for (const [name, route, effect] of operations) {
-    for (const [status, tag] of rows) {
-      it.effect(`${name}: ${status} → ${tag} with Clerk's code and trace id`, () =>
-        Effect.gen(function*() {
-          const error = yield* Effect.flip(effect)
-          expect(error).toMatchObject({
-            _tag: tag,
-            status,
-            errors: [{ code: "some_code" }],
-            clerkTraceId: "trace_1",
-            message: "The long message."
-          })
-        }).pipe(Effect.provide(Mock.layer(
-          { [route]: Mock.clerkError(status, "some_code", "The long message.", { clerkTraceId: "trace_1" }) },
-          { maxRetries: 0 }
-        ))))
-    }
-    it.effect(`${name}: a 200 that is not the expected JSON → ClerkDecodeError, never retried`, () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(effect)
-        expect(error).toMatchObject({ _tag: "ClerkDecodeError", reason: "SchemaMismatch" })
-        expect(yield* count(route)).toBe(1)
-      }).pipe(Effect.provide(Mock.layer({ [route]: Mock.respond(200, { keys: "nope", jwt: 1 }) }))))
-  }
-})
+  ], { keys: "nope", jwt: 1 }))
 
 const renderings = (exit: Exit.Exit<unknown, unknown>): ReadonlyArray<string> =>
   Exit.match(exit, {

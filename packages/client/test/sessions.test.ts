@@ -1,9 +1,9 @@
-import { type ClerkClient, ClerkError, Sessions } from "@effect-clerk/client"
+import { type ClerkClient, type ClerkError, Sessions } from "@effect-clerk/client"
 import { Ids } from "@effect-clerk/schema"
-import { type Emulator, Mock } from "@effect-clerk/test-kit"
-import { assert, describe, expect, it } from "@effect/vitest"
+import { Mock } from "@effect-clerk/test-kit"
+import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Stream, TestClock } from "effect"
-import { expectFields } from "./support.js"
+import { everyStatus, expectFields } from "./support.js"
 
 const recorded = Effect.flatMap(Mock.MockRecorder, (recorder) => recorder.requests)
 
@@ -136,47 +136,12 @@ describe("Sessions.get and Sessions.revoke", () => {
     }))))
 })
 
-describe("every status, for every session operation", () => {
-  const rows = [
-    [400, "ClerkBadRequest"],
-    [401, "ClerkUnauthorized"],
-    [402, "ClerkPaymentRequired"],
-    [403, "ClerkForbidden"],
-    [404, "ClerkNotFound"],
-    [422, "ClerkUnprocessableEntity"],
-    [429, "ClerkRateLimited"],
-    [500, "ClerkServerError"],
-    [503, "ClerkServerError"],
-    [409, "ClerkUnexpectedStatus"]
-  ] as const
-  const operations: ReadonlyArray<
-    readonly [string, Emulator.Operation, Effect.Effect<unknown, ClerkError.ClerkError, ClerkClient.ClerkClient>]
-  > = [
+describe("every status, for every session operation", () =>
+  everyStatus([
     ["list", "listSessions", Sessions.list({ userId: "user_1" })],
     ["get", "getSession", Sessions.get("sess_1")],
     ["revoke", "revokeSession", Sessions.revoke("sess_1")]
-  ]
-  for (const [name, route, effect] of operations) {
-    for (const [status, tag] of rows) {
-      it.effect(`${name}: ${status} → ${tag} with Clerk's code and trace id`, () =>
-        Effect.gen(function*() {
-          const error = yield* Effect.flip(effect)
-          expectFields(error, { _tag: tag, status, clerkTraceId: "trace_1", message: "The long message." })
-          assert(ClerkError.isClerkStatusError(error), `unexpected ${error._tag}`)
-          expect(error.errors.map((entry) => entry.code)).toEqual(["some_code"])
-        }).pipe(Effect.provide(Mock.layer(
-          { [route]: Mock.clerkError(status, "some_code", "The long message.", { clerkTraceId: "trace_1" }) },
-          { maxRetries: 0 }
-        ))))
-    }
-    it.effect(`${name}: a 200 that is not the expected JSON → ClerkDecodeError, never retried`, () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(effect)
-        expectFields(error, { _tag: "ClerkDecodeError", reason: "SchemaMismatch" })
-        expect(yield* Effect.flatMap(Mock.MockRecorder, (r) => r.count())).toBe(1)
-      }).pipe(Effect.provide(Mock.layer({ [route]: Mock.respond(200, { sessions: "nope" }) }))))
-  }
-})
+  ], { sessions: "nope" }))
 
 describe("Sessions.stream", () => {
   it.effect("reads every page, 500 at a time, and stops on the short one: three pages", () =>

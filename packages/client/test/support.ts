@@ -1,8 +1,11 @@
 /**
- * Assertions the client's tests share: an error's fields compared as plain data, and a call that must have ended by
- * a given moment, which fails the test at once instead of hanging until vitest's timeout.
+ * Assertions the client's tests share: an error's fields compared as plain data, a call that must have ended by a
+ * given moment (which fails the test at once instead of hanging until vitest's timeout), and the error table run
+ * through any operation.
  */
-import { assert, expect } from "@effect/vitest"
+import { type ClerkClient, ClerkError } from "@effect-clerk/client"
+import { type Emulator, Mock } from "@effect-clerk/test-kit"
+import { assert, expect, it } from "@effect/vitest"
 import { Effect, Fiber } from "effect"
 
 /**
@@ -39,3 +42,50 @@ export const joinWithin = <A, E>(fiber: Fiber.Fiber<A, E>, millis: number, what:
 /** Runs `effect`, which must end within `millis` of real time: see {@link joinWithin}. */
 export const endsWithin = <A, E, R>(effect: Effect.Effect<A, E, R>, millis: number, what: string) =>
   Effect.flatMap(Effect.fork(effect), (fiber) => joinWithin(fiber, millis, what))
+
+/** An operation under test: its name in the test titles, the scripted route it calls, and the call. */
+export type StatusCase = readonly [
+  name: string,
+  route: Emulator.Operation,
+  call: Effect.Effect<unknown, ClerkError.ClerkError, ClerkClient.ClerkClient>
+]
+
+const statusRows = [
+  [400, "ClerkBadRequest"],
+  [401, "ClerkUnauthorized"],
+  [402, "ClerkPaymentRequired"],
+  [403, "ClerkForbidden"],
+  [404, "ClerkNotFound"],
+  [422, "ClerkUnprocessableEntity"],
+  [429, "ClerkRateLimited"],
+  [500, "ClerkServerError"],
+  [503, "ClerkServerError"],
+  [409, "ClerkUnexpectedStatus"]
+] as const
+
+/**
+ * Declares, for each operation, one test per row of the error table (the status's error, with Clerk's code, trace
+ * id and message) and one for a 200 whose body is `wrongShape`: a `ClerkDecodeError` after exactly one request.
+ */
+export const everyStatus = (operations: ReadonlyArray<StatusCase>, wrongShape: unknown): void => {
+  for (const [name, route, call] of operations) {
+    for (const [status, tag] of statusRows) {
+      it.effect(`${name}: ${status} → ${tag} with Clerk's code and trace id`, () =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(call)
+          expectFields(error, { _tag: tag, status, clerkTraceId: "trace_1", message: "The long message." })
+          assert(ClerkError.isClerkStatusError(error), `unexpected ${error._tag}`)
+          expect(error.errors.map((entry) => entry.code)).toEqual(["some_code"])
+        }).pipe(Effect.provide(Mock.layer(
+          { [route]: Mock.clerkError(status, "some_code", "The long message.", { clerkTraceId: "trace_1" }) },
+          { maxRetries: 0 }
+        ))))
+    }
+    it.effect(`${name}: a 200 that is not the expected JSON → ClerkDecodeError, never retried`, () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(call)
+        expectFields(error, { _tag: "ClerkDecodeError", reason: "SchemaMismatch" })
+        expect(yield* Effect.flatMap(Mock.MockRecorder, (recorder) => recorder.count())).toBe(1)
+      }).pipe(Effect.provide(Mock.layer({ [route]: Mock.respond(200, wrongShape) }))))
+  }
+}
