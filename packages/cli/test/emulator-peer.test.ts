@@ -6,21 +6,14 @@
 import { ActorToken } from "@effect-clerk/schema"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import { ExitCode } from "../src/ExitCode.js"
 import { version } from "../src/internal/version.js"
+import { buildCli, packageDir, runNode } from "./utils/process.js"
 
-const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const root = path.resolve(packageDir, "../..")
 const testKit = "@effect-clerk/test-kit"
-
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !name.startsWith("CLERK_") && name !== "NO_COLOR")
-)
 
 /**
  * A project outside the repository with the CLI installed in `node_modules`: its `package.json`, `bin` and `dist`
@@ -48,45 +41,14 @@ const makeProject = (): string => {
   return project
 }
 
-interface Result {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs the project's `clerk-actor-tokens`; the child is killed when the effect ends, whatever happened. */
-const run = (project: string, args: ReadonlyArray<string>): Effect.Effect<Result> =>
-  Effect.acquireUseRelease(
-    Effect.sync(() =>
-      spawn(
-        process.execPath,
-        [path.join(project, "node_modules/@effect-clerk/cli/bin/clerk-actor-tokens.js"), ...args],
-        {
-          cwd: project,
-          env,
-          stdio: "pipe"
-        }
-      )
-    ),
-    (child: ChildProcess) =>
-      Effect.async<Result>((resume) => {
-        let stdout = ""
-        let stderr = ""
-        child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-        child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-        child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
-      }),
-    (child) => Effect.sync(() => child.exitCode === null && child.kill("SIGKILL"))
-  )
+/** Runs the project's `clerk-actor-tokens`. */
+const run = (project: string, args: ReadonlyArray<string>) =>
+  runNode(path.join(project, "node_modules/@effect-clerk/cli/bin/clerk-actor-tokens.js"), args, { cwd: project })
 
 describe("the test-kit, an optional peer of the CLI", () => {
   let project = ""
   beforeAll(() => {
-    execFileSync(process.execPath, [
-      path.join(root, "node_modules/typescript/bin/tsc"),
-      "-b",
-      "packages/cli/tsconfig.build.json"
-    ], { cwd: root, stdio: "inherit" })
+    buildCli()
     project = makeProject()
   }, 120_000)
   afterAll(() => {

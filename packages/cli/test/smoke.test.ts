@@ -5,49 +5,19 @@
 import { ActorToken } from "@effect-clerk/schema"
 import { beforeAll, describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted, Schema } from "effect"
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import { ExitCode } from "../src/ExitCode.js"
+import { buildCli, packageDir, runNode } from "./utils/process.js"
 
-const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const root = path.resolve(packageDir, "../..")
 const bin = path.join(packageDir, "bin", "clerk-actor-tokens.js")
 
-// The child never sees the CLERK_* variables of the machine running the tests, nor NO_COLOR.
-const env = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !name.startsWith("CLERK_") && name !== "NO_COLOR")
-)
-
-interface Result {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs `clerk-actor-tokens` as a process; the child is killed when the effect ends, whatever happened. */
-const spawnCli = (args: ReadonlyArray<string>): Effect.Effect<Result> =>
-  Effect.acquireUseRelease(
-    Effect.sync(() => spawn(process.execPath, [bin, ...args], { env, stdio: "pipe" })),
-    (child: ChildProcess) =>
-      Effect.async<Result>((resume) => {
-        let stdout = ""
-        let stderr = ""
-        child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-        child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-        child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
-      }),
-    (child) => Effect.sync(() => child.exitCode === null && child.kill("SIGKILL"))
-  )
+/** Runs `clerk-actor-tokens` as a process. */
+const spawnCli = (args: ReadonlyArray<string>) => runNode(bin, args)
 
 describe("the clerk-actor-tokens bin", () => {
   // The bin runs from the package's build: bring dist/ up to date first (a no-op when `tsc -b` already ran).
   beforeAll(() => {
-    execFileSync(process.execPath, [
-      path.join(root, "node_modules/typescript/bin/tsc"),
-      "-b",
-      "packages/cli/tsconfig.build.json"
-    ], { cwd: root, stdio: "inherit" })
+    buildCli()
   }, 120_000)
 
   it.live("--help on a pipe: exit 0, plain text with every exit code", () =>
