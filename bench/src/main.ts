@@ -11,7 +11,8 @@
  * - `--quick` / `BENCH_QUICK=1`: a few seconds per phase, to try the harness; writes to bench/dist/quick/, never over
  *   RESULTS.md;
  * - `--phases a,b`: run only these phases (`loopback`: warm-up, sequential create and revoke, throughput; `memory`,
- *   `stub`, `bundle`, `cold`, `auth` (session token verification, auth/verify.ts, printed only); default all): the goals of the others read "not measured";
+ *   `stub`, `bundle`, `cold`, `auth` (session token verification, auth/verify.ts, printed only), `webhooks` (webhook
+ *   verification, auth/webhooks.ts, printed only); default all): the goals of the others read "not measured";
  * - `--report-only`: rewrite RESULTS.md and the chart from the last run's numbers (bench/dist/results.json).
  *
  * The transport the goals are read on is the constant `recommended` in transport.ts.
@@ -45,7 +46,7 @@ const count = (name: string, env: string, fallback: number): number => {
   return value
 }
 
-const phaseNames = ["loopback", "memory", "stub", "bundle", "cold", "auth"] as const
+const phaseNames = ["loopback", "memory", "stub", "bundle", "cold", "auth", "webhooks"] as const
 const selected = new Set((flag("phases") ?? phaseNames.join(",")).split(","))
 for (const name of selected) {
   if (!(phaseNames as ReadonlyArray<string>).includes(name)) throw new Error(`unknown phase ${name}`)
@@ -258,14 +259,16 @@ const summary = [
 ]
 process.stdout.write(`${summary.join("\n")}\n`)
 
-// Session token verification is measured in a process of its own (auth/verify.ts), so no client's JIT state or garbage
-// is charged to it.
-if (!reportOnly && runs("auth")) {
-  log("auth: session token verification")
-  spawnSync(process.execPath, [
-    fileURLToPath(new URL("./auth/verify.js", import.meta.url)),
-    ...(quick ? ["--quick"] : [])
-  ], {
+// Session token and webhook verification are measured in processes of their own (auth/verify.ts, auth/webhooks.ts), so
+// no client's JIT state or garbage is charged to them.
+const printedPhases = [
+  ["auth", "auth: session token verification", "./auth/verify.js"],
+  ["webhooks", "webhooks: verifying one signed event", "./auth/webhooks.js"]
+] as const
+for (const [name, title, script] of printedPhases) {
+  if (reportOnly || !runs(name)) continue
+  log(title)
+  spawnSync(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...(quick ? ["--quick"] : [])], {
     stdio: "inherit"
   })
 }

@@ -132,8 +132,8 @@ const toError = (failure: internal.Failure): WebhookVerificationError => new Web
 /**
  * Verifies one delivery: the signature (HMAC-SHA256 over `id.timestamp.body`, every `v1` signature of the header
  * tried, compared in constant time), the timestamp (within 5 minutes of the `Clock`, both ways), then decodes the
- * event. The secrets are imported on every call: a server verifying many deliveries builds a {@link Verifier} once
- * with {@link layer}.
+ * event. The last secrets given are kept imported, so a handler that passes the same ones on every call imports them
+ * once; a server that holds several secrets builds a {@link Verifier} for each with {@link layer} or {@link make}.
  *
  * Verification opens no span of its own: it runs inside the span of the request that carried the delivery, and a
  * span per delivery would cost as much CPU as the verification.
@@ -155,7 +155,7 @@ const toError = (failure: internal.Failure): WebhookVerificationError => new Web
 export const verify = (
   options: Request & { readonly secret: Secrets }
 ): Effect.Effect<Delivery, WebhookVerificationError> =>
-  internal.keyringOf(options.secret).pipe(
+  internal.keyringOfLast(options.secret).pipe(
     Effect.flatMap((keyring) => internal.verifyDelivery(keyring, options)),
     Effect.mapError(toError)
   )
@@ -342,7 +342,7 @@ export const sign: (options: {
     readonly body: string | Uint8Array
     readonly timestamp?: DateTime.DateTime | undefined
   }) {
-    const keyring = yield* internal.keyringOf(options.secret)
+    const keyring = yield* internal.keyringOfLast(options.secret)
     const timestamp = options.timestamp === undefined
       ? yield* Clock.currentTimeMillis
       : DateTime.toEpochMillis(options.timestamp)

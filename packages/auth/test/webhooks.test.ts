@@ -142,6 +142,24 @@ describe("Webhooks.verify", () => {
       expect(yield* reasonOf({ secret: [otherSecret], headers: standardHeaders() })).toBe("invalid-signature")
     }))
 
+  it.effect("verifies with the secrets of each call, also when they change or a list is changed in place", () =>
+    Effect.gen(function*() {
+      // The function form keeps the last secrets imported: a call with other secrets must not reuse them.
+      yield* verify({ secret })
+      expect(yield* reasonOf({ secret: otherSecret })).toBe("invalid-signature")
+      yield* verify({ secret })
+      expect(yield* reasonOf({ secret: Redacted.make(otherSecret) })).toBe("invalid-signature")
+      yield* verify({ secret: Redacted.make(secret) })
+      const list: Array<Webhooks.Secret> = [secret]
+      yield* verify({ secret: list })
+      list[0] = otherSecret
+      expect(yield* reasonOf({ secret: list })).toBe("invalid-signature")
+      list.push(secret)
+      yield* verify({ secret: list })
+      expect(yield* reasonOf({ secret: "whsec_" })).toBe("invalid-secret")
+      yield* verify({ secret })
+    }))
+
   it.effect("tries every v1 signature of the header and ignores other versions", () =>
     Effect.gen(function*() {
       const valid = svixHeaders()["svix-signature"]

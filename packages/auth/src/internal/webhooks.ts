@@ -5,7 +5,7 @@ import * as Either from "effect/Either"
 import * as Encoding from "effect/Encoding"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
-import type { Delivery, HeadersInput, Reason, Secrets, SignedHeaders } from "../Webhooks.js"
+import type { Delivery, HeadersInput, Reason, Secret, Secrets, SignedHeaders } from "../Webhooks.js"
 import { type Keyring, makeKeyring } from "./webhooksHmac.js"
 
 /** Why a delivery was refused, before it becomes a `WebhookVerificationError`. */
@@ -54,6 +54,28 @@ export const keyringOf = (secrets: Secrets): Effect.Effect<Keyring, Failure> =>
     onRight: (keys) =>
       Effect.mapError(makeKeyring(keys), () => failure("invalid-secret", "a signing secret could not be imported"))
   })
+
+/** The secrets the function forms last imported, and their keyring: a handler passes the same ones on every call. */
+let lastImport: { readonly secrets: ReadonlyArray<Secret>; readonly keyring: Keyring } | undefined
+
+const secretList = (secrets: Secrets): ReadonlyArray<Secret> => Array.isArray(secrets) ? secrets : [secrets as Secret]
+
+/**
+ * {@link keyringOf} for the function forms, which get the secrets on every call: importing them again costs more than
+ * the HMAC itself. A string is the same secret when equal, a `Redacted` when it is the same value.
+ */
+export const keyringOfLast = (secrets: Secrets): Effect.Effect<Keyring, Failure> => {
+  const list = secretList(secrets)
+  const last = lastImport
+  if (
+    last !== undefined && last.secrets.length === list.length && last.secrets.every((secret, i) => secret === list[i])
+  ) {
+    return Effect.succeed(last.keyring)
+  }
+  return Effect.tap(keyringOf(secrets), (keyring) => {
+    lastImport = { secrets: [...list], keyring }
+  })
+}
 
 const families = ["svix", "webhook"].map((family) => ({
   id: `${family}-id`,
