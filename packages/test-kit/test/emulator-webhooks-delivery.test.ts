@@ -2,9 +2,11 @@
 // @clerk/backend, outside verifiers), retried on the emulator's Clock, never in the way of the emulator's answers.
 // The retry tests run on the TestClock: the HTTP is real, the waits and timeouts move only when the test says.
 import { verifyWebhook } from "@clerk/backend/webhooks"
+import { ActorTokens } from "@effect-clerk/client"
 import { WebhookEvent } from "@effect-clerk/schema"
 import * as Emulator from "@effect-clerk/test-kit/Emulator"
 import * as EmulatorServer from "@effect-clerk/test-kit/EmulatorServer"
+import * as TestClerk from "@effect-clerk/test-kit/TestClerk"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Schema, TestClock } from "effect"
 import { Webhook as SvixWebhook } from "svix"
@@ -167,6 +169,35 @@ describe("webhook deliveries", () => {
       })
       expect(Number(received[1]!.headers["svix-timestamp"])).toBe(start / 1000 + 600)
     }))
+
+  it.live("on loopback, an event's client_ip is the address the request came from", () =>
+    Effect.gen(function*() {
+      const server = yield* EmulatorServer.make()
+      const opened = yield* call(yield* ticketUrl(server.url), { headers: { "user-agent": "support/1" } })
+      expect(opened.status).toBe(200)
+      const [created] = yield* server.emulator.webhookEvents
+      // No x-forwarded-for: the peer's address, which the in-memory emulator has none of (its client_ip is empty).
+      expect(created?.event.eventAttributes).toEqual({
+        http_request: { client_ip: "127.0.0.1", user_agent: "support/1" }
+      })
+    }).pipe(Effect.scoped))
+
+  it.live("TestClerk.layer delivers to the endpoints of its emulator option, signed, when the client's ticket is accepted", () =>
+    Effect.gen(function*() {
+      const receiver = yield* Receiver.start()
+      const layer = TestClerk.layer({ emulator: { webhooks: [{ url: receiver.url, secret: secretA }] } })
+      yield* Effect.gen(function*() {
+        const token = yield* ActorTokens.create({ userId: "user_target", actor: { sub: "user_support" } })
+        const emulator = yield* Emulator.Emulator
+        yield* emulator.accept(token.id)
+        const [delivery] = yield* receiver.waitFor(1)
+        new SvixWebhook(secretA).verify(delivery!.body, delivery!.headers)
+        expect(decode(delivery!.body)).toMatchObject({
+          type: "session.created",
+          data: { userId: "user_target", actor: { sub: "user_support" }, status: "active" }
+        })
+      }).pipe(Effect.provide(layer))
+    }).pipe(Effect.scoped))
 
   it.live(
     "create → accept → revoke on loopback: every endpoint gets each event, which svix and @clerk/backend accept",

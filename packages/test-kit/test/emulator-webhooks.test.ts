@@ -136,6 +136,21 @@ describe("observe", () => {
 })
 
 describe("the emulator's record of events", () => {
+  it.scoped("in memory, without x-forwarded-for, an event names no client_ip: there is no peer", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const created = yield* send(
+        HttpClientRequest.post(api("/actor_tokens")).pipe(
+          authed,
+          HttpClientRequest.bodyUnsafeJson({ user_id: "user_target", actor: { sub: "user_support" } })
+        )
+      )
+      const token = JSON.parse(created.text) as { url: string }
+      yield* send(HttpClientRequest.get(token.url).pipe(HttpClientRequest.setHeaders({ "user-agent": "support/1" })))
+      const [event] = yield* emulator.webhookEvents
+      expect(event?.event.eventAttributes).toEqual({ http_request: { client_ip: "", user_agent: "support/1" } })
+    }).pipe(withClerk()))
+
   it.scoped("create → accept → revoke over HTTP: created with the actor and the request, then revoked", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(may12)

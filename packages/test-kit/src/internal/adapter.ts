@@ -14,10 +14,16 @@ import type { ConnectionReset } from "../EmulatorModel.js"
 /** @internal Runs the app for one request. A stall never completes; a reset fails with `ConnectionReset`. */
 export const respond = (
   emulator: Service,
-  request: Request
+  request: Request,
+  remoteAddress?: string
 ): Effect.Effect<Response, ConnectionReset> =>
   emulator.httpApp.pipe(
-    Effect.provideService(HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(request)),
+    Effect.provideService(
+      HttpServerRequest.HttpServerRequest,
+      remoteAddress === undefined
+        ? HttpServerRequest.fromWeb(request)
+        : HttpServerRequest.fromWeb(request).modify({ remoteAddress })
+    ),
     Effect.map((response) => HttpServerResponse.toWeb(response, { withoutBody: request.method === "HEAD" }))
   )
 

@@ -61,7 +61,8 @@ const handle = (
   response: Http.ServerResponse
 ): Effect.Effect<void> =>
   readBody(request).pipe(
-    Effect.flatMap((body) => respond(emulator, toWebRequest(request, origin, body))),
+    // The peer's address: what the emulator's webhooks report as the request's `client_ip`.
+    Effect.flatMap((body) => respond(emulator, toWebRequest(request, origin, body), request.socket.remoteAddress)),
     Effect.flatMap((web) =>
       Effect.promise(() => web.arrayBuffer()).pipe(
         Effect.map((buffer) => {

@@ -35,8 +35,8 @@ const signature = (secret: Redacted.Redacted<string>, id: string, timestamp: num
 
 /**
  * @internal The request an event is emitted during, as Clerk's `http_request` attributes: the first
- * `x-forwarded-for` address, else the peer's, else loopback (the emulator is reached in memory or on loopback); and
- * the `user-agent`. Outside a request (a test calling the emulator), both are empty.
+ * `x-forwarded-for` address, else the peer's (on loopback), else empty (in memory there is no peer); and the
+ * `user-agent`. Outside a request (a test calling the emulator), both are empty.
  */
 export const currentRequest: Effect.Effect<Webhooks.HttpRequest> = Effect.map(
   Effect.serviceOption(HttpServerRequest.HttpServerRequest),
@@ -44,7 +44,7 @@ export const currentRequest: Effect.Effect<Webhooks.HttpRequest> = Effect.map(
     onNone: () => Webhooks.noRequest,
     onSome: (request) => ({
       client_ip: request.headers["x-forwarded-for"]?.split(",")[0]?.trim() ||
-        Option.getOrElse(request.remoteAddress, () => "127.0.0.1"),
+        Option.getOrElse(request.remoteAddress, () => ""),
       user_agent: request.headers["user-agent"] ?? ""
     })
   })
