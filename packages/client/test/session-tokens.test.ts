@@ -3,7 +3,7 @@ import { Emulator, Mock, Observe } from "@effect-clerk/test-kit"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Fiber, Layer, Redacted, TestClock } from "effect"
 import * as util from "node:util"
-import { everyStatus } from "./support.js"
+import { everyStatus, retriedReplies } from "./support.js"
 
 const recorded = Effect.flatMap(Mock.MockRecorder, (recorder) => recorder.requests)
 const count = (route: Emulator.Operation) => Effect.flatMap(Mock.MockRecorder, (recorder) => recorder.count(route))
@@ -75,16 +75,7 @@ describe("Sessions.createToken", () => {
       }).pipe(Effect.provide(Mock.layer({ createSessionToken: Mock.sessionToken(JWT) }))))
   }
 
-  const retried: ReadonlyArray<readonly [string, Mock.Reply]> = [
-    ["503", Mock.respond(503)],
-    [
-      "429 with Retry-After",
-      Mock.clerkError(429, "too_many_requests", "slow down", { headers: { "retry-after": "1" } })
-    ],
-    ["a reset connection", Mock.fail("ECONNRESET")],
-    ["a stalled attempt", Mock.stall]
-  ]
-  for (const [name, reply] of retried) {
+  for (const [name, reply] of retriedReplies) {
     it.effect(`is safe to repeat: retried after ${name}`, () =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(Sessions.createToken("sess_abc"))

@@ -3,7 +3,7 @@ import { Ids } from "@effect-clerk/schema"
 import { Mock } from "@effect-clerk/test-kit"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Stream, TestClock } from "effect"
-import { everyStatus, expectFields } from "./support.js"
+import { everyStatus, expectFields, retriedReplies } from "./support.js"
 
 const recorded = Effect.flatMap(Mock.MockRecorder, (recorder) => recorder.requests)
 
@@ -99,16 +99,7 @@ describe("Sessions.get and Sessions.revoke", () => {
     }
   }
 
-  const retried: ReadonlyArray<readonly [string, Mock.Reply]> = [
-    ["503", Mock.respond(503)],
-    [
-      "429 with Retry-After",
-      Mock.clerkError(429, "too_many_requests", "slow down", { headers: { "retry-after": "1" } })
-    ],
-    ["a reset connection", Mock.fail("ECONNRESET")],
-    ["a stalled attempt", Mock.stall]
-  ]
-  for (const [name, reply] of retried) {
+  for (const [name, reply] of retriedReplies) {
     it.effect(`revoke is safe to repeat: retried after ${name}`, () =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(Sessions.revoke("sess_abc"))

@@ -44,6 +44,14 @@ export const endsWithin = <A, E, R>(effect: Effect.Effect<A, E, R>, millis: numb
   Effect.flatMap(Effect.fork(effect), (fiber) => joinWithin(fiber, millis, what))
 
 /** An operation under test: its name in the test titles, the scripted route it calls, and the call. */
+/** The answers after which a safe-to-repeat call is retried: each named for the test that uses it. */
+export const retriedReplies: ReadonlyArray<readonly [string, Mock.Reply]> = [
+  ["503", Mock.respond(503)],
+  ["429 with Retry-After", Mock.clerkError(429, "too_many_requests", "slow down", { headers: { "retry-after": "1" } })],
+  ["a reset connection", Mock.fail("ECONNRESET")],
+  ["a stalled attempt", Mock.stall]
+]
+
 export type StatusCase = readonly [
   name: string,
   route: Emulator.Operation,

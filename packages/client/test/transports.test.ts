@@ -452,6 +452,20 @@ for (const { keepsAlive, layer: transportLayer, name: transport, paths } of tran
   })
 }
 
+/** A server whose answer is a gzip body under 1 MiB (with its `Content-Length`) that inflates to 16 MiB. */
+const serveGzipBomb = Effect.gen(function*() {
+  const bomb = Zlib.gzipSync(Buffer.alloc(16 * MiB, 0x20))
+  expect(bomb.length).toBeLessThan(MiB)
+  return yield* serve((_, response) => {
+    response.writeHead(200, {
+      "content-type": "application/json",
+      "content-encoding": "gzip",
+      "content-length": bomb.length
+    })
+    response.end(bomb)
+  })
+})
+
 describe("the client over FetchHttpClient, gzip-encoded answers", () => {
   const clerk = (origin: string) =>
     ClerkClient.layer({ secretKey: Redacted.make("sk_test_transport"), apiUrl: origin, maxRetries: 0 }).pipe(
@@ -477,16 +491,7 @@ describe("the client over FetchHttpClient, gzip-encoded answers", () => {
 
   it.scoped("a gzip body that inflates past 1 MiB is refused, though its declared length is small", () =>
     Effect.gen(function*() {
-      const bomb = Zlib.gzipSync(Buffer.alloc(16 * MiB, 0x20))
-      const server = yield* serve((_, response) => {
-        response.writeHead(200, {
-          "content-type": "application/json",
-          "content-encoding": "gzip",
-          "content-length": bomb.length
-        })
-        response.end(bomb)
-      })
-      expect(bomb.length).toBeLessThan(MiB)
+      const server = yield* serveGzipBomb
       const error = yield* ActorTokens.revoke("act_1").pipe(Effect.flip, Effect.provide(clerk(server.origin)))
       expectFields(error, { _tag: "ClerkDecodeError", reason: "BodyTooLarge" })
     }))
@@ -496,16 +501,7 @@ for (const { layer: transportLayer, name: transport } of transports.filter((t) =
   describe(`the client over ${transport}, gzip-encoded answers`, () => {
     it.scoped("a small gzip body that would inflate past 1 MiB is refused: it is never inflated", () =>
       Effect.gen(function*() {
-        const bomb = Zlib.gzipSync(Buffer.alloc(16 * MiB, 0x20))
-        const server = yield* serve((_, response) => {
-          response.writeHead(200, {
-            "content-type": "application/json",
-            "content-encoding": "gzip",
-            "content-length": bomb.length
-          })
-          response.end(bomb)
-        })
-        expect(bomb.length).toBeLessThan(MiB)
+        const server = yield* serveGzipBomb
         const error = yield* ActorTokens.revoke("act_1").pipe(
           Effect.flip,
           Effect.provide(
