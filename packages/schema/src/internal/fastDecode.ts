@@ -183,12 +183,14 @@ export { failed }
 export const decodeUnknownEither = <A, I>(
   schema: Schema.Schema<A, I>
 ): (input: unknown) => Either.Either<A, ParseResult.ParseError> => {
-  const parse = Schema.decodeUnknownEither(schema)
-  // Compiled on the first call: importing the schema costs nothing more.
+  // Both built on the first call: importing the schema costs nothing more.
+  let parse: ((input: unknown) => Either.Either<A, ParseResult.ParseError>) | undefined
   let fast: Step | null | undefined
   return (input) => {
     if (fast === undefined) fast = compile(schema.ast) ?? null
     const value = fast === null ? failed : fast(input)
-    return value === failed ? parse(input) : Either.right(value as A)
+    if (value !== failed) return Either.right(value as A)
+    parse ??= Schema.decodeUnknownEither(schema)
+    return parse(input)
   }
 }
